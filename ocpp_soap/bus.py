@@ -1,0 +1,85 @@
+"""The command bus: routes each command to its one handler inside one unit of work, then publishes events.
+
+Station messages (from the SOAP add-ons) and operator actions (from the CLI, web app and API) travel the same
+way. A handler is a plain function ``handler(command, uow, **dependencies) -> result``; the dependencies it
+names in its signature (``clock``, ``settings``, ...) are injected once, when the bus is built.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .domain.commands import Command
+from .domain.errors import NoHandler
+from .domain.events import Event
+from .domain.ports import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+CommandHandler = Callable[..., Any]
+EventHandler = Callable[[Event], None]
+
+
+def inject(handler: CommandHandler, dependencies: Mapping[str, Any]) -> Callable[[Command, UnitOfWork], Any]:
+    """Bind the dependencies a handler asks for by parameter name, leaving ``(command, uow)``."""
+    wanted = {
+        name: dependencies[name]
+        for name in list(inspect.signature(handler).parameters)[2:]
+        if name in dependencies
+    }
+    if not wanted:
+        return handler
+
+    def bound(command: Command, uow: UnitOfWork) -> Any:
+        return handler(command, uow, **wanted)
+
+    bound.__name__ = handler.__name__
+    return bound
+
+
+class MessageBus:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        command_handlers: Mapping[type[Command], CommandHandler],
+        event_handlers: Mapping[type[Event], list[EventHandler]] | None = None,
+        dependencies: Mapping[str, Any] | None = None,
+    ) -> None:
+        deps = dict(dependencies or {})
+        self._uow_factory = uow_factory
+        self._command_handlers = {cmd: inject(h, deps) for cmd, h in command_handlers.items()}
+        self._event_handlers: dict[type[Event], list[EventHandler]] = {
+            evt: list(handlers) for evt, handlers in (event_handlers or {}).items()
+        }
+
+    def handle(self, command: Command) -> Any:
+        """Run the command's handler in one transaction; commit on success, roll back on any error."""
+        try:
+            handler = self._command_handlers[type(command)]
+        except KeyError:
+            raise NoHandler(f"no handler registered for {type(command).__name__}") from None
+        uow = self._uow_factory()
+        with uow:
+            result = handler(command, uow)
+            uow.commit()
+            events = list(uow.events)
+        for event in events:
+            self.publish(event)
+        return result
+
+    def subscribe(self, event_type: type[Event], handler: EventHandler) -> None:
+        self._event_handlers.setdefault(event_type, []).append(handler)
+
+    def publish(self, event: Event) -> None:
+        """Deliver an event to its subscribers; a failing subscriber is logged and never fails the command."""
+        for handler in self._event_handlers.get(type(event), ()):
+            try:
+                handler(event)
+            except Exception:
+                logger.exception("event handler %s failed on %r", getattr(handler, "__name__", handler), event)
+
+    def handles(self, command_type: type[Command]) -> bool:
+        return command_type in self._command_handlers

@@ -1,0 +1,114 @@
+"""Settings: every ``OCPP_SOAP_*`` environment variable is read and validated here, once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///ocpp-soap.sqlite3"
+DEFAULT_HEARTBEAT_INTERVAL = 900
+DEFAULT_MAX_BODY = 1024 * 1024
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigurationError(ValueError):
+    """A setting has a value the gateway cannot start with; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    heartbeat_interval: int = DEFAULT_HEARTBEAT_INTERVAL
+    auto_accept: bool = False
+    public_url: str | None = None
+    api_token: str | None = field(default=None, repr=False)
+    max_body: int = DEFAULT_MAX_BODY
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=_database_url(env),
+            heartbeat_interval=_int(env, "OCPP_SOAP_HEARTBEAT_INTERVAL", DEFAULT_HEARTBEAT_INTERVAL, 1, 86400),
+            auto_accept=_bool(env, "OCPP_SOAP_AUTO_ACCEPT", False),
+            public_url=_public_url(env),
+            api_token=_token(env),
+            max_body=_int(env, "OCPP_SOAP_MAX_BODY", DEFAULT_MAX_BODY, 1024, 64 * 1024 * 1024),
+        )
+
+
+def _raw(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = _raw(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name}={value} is out of range ({low}..{high})")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    lowered = raw.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigurationError(f"{name}={raw!r} is not a boolean (use true or false)")
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    raw = _raw(env, "OCPP_SOAP_DATABASE_URL")
+    if raw is None:
+        return DEFAULT_DATABASE_URL
+    # SQLAlchemy's parser is the authority on what a URL is; import it lazily to keep this module light.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigurationError(f"OCPP_SOAP_DATABASE_URL={raw!r} is not a database URL") from None
+    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigurationError(
+            f"OCPP_SOAP_DATABASE_URL uses {url.get_backend_name()!r}; supported are sqlite and postgresql"
+        )
+    return raw
+
+
+def _public_url(env: Mapping[str, str]) -> str | None:
+    raw = _raw(env, "OCPP_SOAP_PUBLIC_URL")
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigurationError(
+            f"OCPP_SOAP_PUBLIC_URL={raw!r} must be an absolute http(s) URL such as https://ocpp.example.com"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"OCPP_SOAP_PUBLIC_URL={raw!r} must not have a query or fragment")
+    return raw.rstrip("/")
+
+
+def _token(env: Mapping[str, str]) -> str | None:
+    raw = _raw(env, "OCPP_SOAP_API_TOKEN")
+    if raw is not None and len(raw) < 16:
+        raise ConfigurationError("OCPP_SOAP_API_TOKEN is too short (at least 16 characters)")
+    return raw

@@ -1,0 +1,14 @@
+"""Authorize: answer a station's question about an id tag from the stored tags."""
+
+from __future__ import annotations
+
+from ..domain import commands
+from ..domain.model import IdTagInfo, authorize
+from ..domain.ports import Clock, UnitOfWork
+from .access import accepted_station
+
+
+def authorize_id_tag(cmd: commands.AuthorizeIdTag, uow: UnitOfWork, clock: Clock) -> IdTagInfo:
+    now = clock()
+    accepted_station(uow, cmd.origin, now)
+    return authorize(uow.id_tags.get(cmd.id_tag), now)

@@ -1,0 +1,86 @@
+"""Station lifecycle: boot and registration, heartbeats, connector status, firmware and diagnostics reports."""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..domain import commands, events
+from ..domain.model import ConnectorStatusChange, Station, wire_registration_status
+from ..domain.ports import Clock, UnitOfWork
+from .access import accepted_station
+
+
+def boot_charging_station(
+    cmd: commands.BootChargingStation, uow: UnitOfWork, clock: Clock, settings: Settings
+) -> commands.BootResult:
+    """Bind the station to the protocol it booted with; an unknown station is recorded as pending."""
+    now = clock()
+    origin = cmd.origin
+    station = uow.stations.get(origin.charge_box_id)
+    is_new = station is None
+    if station is None:
+        station = Station.first_boot(origin.charge_box_id, auto_accept=settings.auto_accept, now=now)
+    old_protocol, old_address = station.protocol, station.endpoint_address
+    protocol_changed = station.record_boot(origin, cmd.details, now)
+    if is_new:
+        uow.stations.add(station)
+    else:
+        uow.stations.save(station)
+
+    if protocol_changed and old_protocol is not None and station.protocol is not None:
+        uow.events.append(events.StationBindingChanged(station.charge_box_id, old_protocol, station.protocol))
+    if station.endpoint_address != old_address or is_new:
+        uow.events.append(
+            events.StationAddressChanged(station.charge_box_id, station.endpoint_address, station.address_problem)
+        )
+    assert station.protocol is not None
+    uow.events.append(
+        events.StationBooted(station.charge_box_id, station.protocol, station.registration_status, station.boot_count)
+    )
+    return commands.BootResult(
+        status=wire_registration_status(station.registration_status),
+        current_time=now,
+        heartbeat_interval=settings.heartbeat_interval,
+    )
+
+
+def record_heartbeat(cmd: commands.RecordHeartbeat, uow: UnitOfWork, clock: Clock) -> commands.HeartbeatResult:
+    now = clock()
+    accepted_station(uow, cmd.origin, now)
+    return commands.HeartbeatResult(current_time=now)
+
+
+def update_connector_status(cmd: commands.UpdateConnectorStatus, uow: UnitOfWork, clock: Clock) -> None:
+    now = clock()
+    station = accepted_station(uow, cmd.origin, now)
+    uow.connectors.record_status(
+        ConnectorStatusChange(
+            charge_box_id=station.charge_box_id,
+            connector_id=cmd.connector_id,
+            status=cmd.status,
+            error_code=cmd.error_code,
+            received_at=now,
+            info=cmd.info,
+            timestamp=cmd.timestamp,
+            vendor_id=cmd.vendor_id,
+            vendor_error_code=cmd.vendor_error_code,
+        )
+    )
+    uow.events.append(
+        events.ConnectorStatusChanged(station.charge_box_id, cmd.connector_id, cmd.status, cmd.error_code.value)
+    )
+
+
+def update_firmware_status(cmd: commands.UpdateFirmwareStatus, uow: UnitOfWork, clock: Clock) -> None:
+    now = clock()
+    station = accepted_station(uow, cmd.origin, now)
+    station.firmware_status, station.firmware_status_at = cmd.status, now
+    uow.stations.save(station)
+    uow.events.append(events.FirmwareStatusChanged(station.charge_box_id, cmd.status))
+
+
+def update_diagnostics_status(cmd: commands.UpdateDiagnosticsStatus, uow: UnitOfWork, clock: Clock) -> None:
+    now = clock()
+    station = accepted_station(uow, cmd.origin, now)
+    station.diagnostics_status, station.diagnostics_status_at = cmd.status, now
+    uow.stations.save(station)
+    uow.events.append(events.DiagnosticsStatusChanged(station.charge_box_id, cmd.status))

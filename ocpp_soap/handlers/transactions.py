@@ -1,0 +1,103 @@
+"""Charging sessions: start, stop and the meter values recorded along the way."""
+
+from __future__ import annotations
+
+from ..domain import commands, events
+from ..domain.errors import InvalidCommand
+from ..domain.model import (
+    MeterValueBatch,
+    Transaction,
+    UnknownTransactionStop,
+    authorize,
+)
+from ..domain.ports import Clock, UnitOfWork
+from .access import accepted_station
+
+
+def start_transaction(
+    cmd: commands.StartTransaction, uow: UnitOfWork, clock: Clock
+) -> commands.StartTransactionResult:
+    """Record the session and answer with a fresh transaction id, whatever the tag's verdict.
+
+    The station has already started charging (or will stop at once on a refusal); either way the session
+    exists and its later StopTransaction must find it, so it is stored with the verdict it was given.
+    """
+    now = clock()
+    station = accepted_station(uow, cmd.origin, now)
+    if cmd.connector_id < 1:
+        raise InvalidCommand("connectorId", f"a transaction needs a connector id of 1 or more, got {cmd.connector_id}")
+    info = authorize(uow.id_tags.get(cmd.id_tag), now, in_open_transaction=uow.transactions.has_open_for_tag(cmd.id_tag))
+    transaction = Transaction(
+        charge_box_id=station.charge_box_id,
+        connector_id=cmd.connector_id,
+        id_tag=cmd.id_tag,
+        started_at=cmd.timestamp,
+        meter_start=cmd.meter_start,
+        start_status=info.status,
+        reservation_id=cmd.reservation_id,
+    )
+    transaction_id = uow.transactions.add(transaction)
+    uow.events.append(events.TransactionStarted(station.charge_box_id, transaction_id, cmd.connector_id, cmd.id_tag))
+    return commands.StartTransactionResult(transaction_id=transaction_id, id_tag_info=info)
+
+
+def stop_transaction(cmd: commands.StopTransaction, uow: UnitOfWork, clock: Clock) -> commands.StopTransactionResult:
+    """Close the session; a stop for a transaction we do not know is still recorded, never dropped."""
+    now = clock()
+    station = accepted_station(uow, cmd.origin, now)
+    transaction = uow.transactions.get(cmd.transaction_id)
+    known = transaction is not None and transaction.charge_box_id == station.charge_box_id
+    if transaction is not None and known:
+        transaction.stop(cmd.timestamp, cmd.meter_stop, cmd.id_tag, cmd.reason)
+        uow.transactions.save(transaction)
+        connector_id = transaction.connector_id
+    else:
+        uow.transactions.add_unknown_stop(
+            UnknownTransactionStop(
+                charge_box_id=station.charge_box_id,
+                reported_transaction_id=cmd.transaction_id,
+                stopped_at=cmd.timestamp,
+                meter_stop=cmd.meter_stop,
+                id_tag=cmd.id_tag,
+                reason=cmd.reason,
+            )
+        )
+        connector_id = 0
+    if cmd.transaction_data:
+        uow.meter_values.add(
+            MeterValueBatch(
+                charge_box_id=station.charge_box_id,
+                connector_id=connector_id,
+                readings=cmd.transaction_data,
+                received_at=now,
+                transaction_id=cmd.transaction_id if known else None,
+                reported_transaction_id=cmd.transaction_id,
+                source="StopTransaction",
+            )
+        )
+    uow.events.append(events.TransactionStopped(station.charge_box_id, cmd.transaction_id, cmd.meter_stop, known))
+    if cmd.id_tag is None:
+        return commands.StopTransactionResult(id_tag_info=None)
+    info = authorize(uow.id_tags.get(cmd.id_tag), now)
+    return commands.StopTransactionResult(id_tag_info=info)
+
+
+def record_meter_values(cmd: commands.RecordMeterValues, uow: UnitOfWork, clock: Clock) -> None:
+    now = clock()
+    station = accepted_station(uow, cmd.origin, now)
+    linked: int | None = None
+    if cmd.transaction_id is not None:
+        transaction = uow.transactions.get(cmd.transaction_id)
+        if transaction is not None and transaction.charge_box_id == station.charge_box_id:
+            linked = cmd.transaction_id
+    count = uow.meter_values.add(
+        MeterValueBatch(
+            charge_box_id=station.charge_box_id,
+            connector_id=cmd.connector_id,
+            readings=cmd.readings,
+            received_at=now,
+            transaction_id=linked,
+            reported_transaction_id=cmd.transaction_id,
+        )
+    )
+    uow.events.append(events.MeterValuesRecorded(station.charge_box_id, cmd.connector_id, linked, count))

@@ -1,0 +1,200 @@
+"""The database schema as SQLAlchemy 2 typed ORM classes. Only repositories use them; the domain never sees them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; elsewhere meter values need 64 bits.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, also on backends (SQLite) that store no zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime}
+
+
+class StationRow(Base):
+    __tablename__ = "stations"
+
+    charge_box_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    registration_status: Mapped[str] = mapped_column(String(16), index=True)
+    protocol: Mapped[str | None] = mapped_column(String(32), index=True)
+    endpoint_address: Mapped[str | None] = mapped_column(String(2048))
+    address_problem: Mapped[str | None] = mapped_column(String(255))
+    charge_point_vendor: Mapped[str | None] = mapped_column(String(255))
+    charge_point_model: Mapped[str | None] = mapped_column(String(255))
+    charge_point_serial_number: Mapped[str | None] = mapped_column(String(255))
+    charge_box_serial_number: Mapped[str | None] = mapped_column(String(255))
+    firmware_version: Mapped[str | None] = mapped_column(String(255))
+    iccid: Mapped[str | None] = mapped_column(String(255))
+    imsi: Mapped[str | None] = mapped_column(String(255))
+    meter_type: Mapped[str | None] = mapped_column(String(255))
+    meter_serial_number: Mapped[str | None] = mapped_column(String(255))
+    boot_count: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen_at: Mapped[datetime | None]
+    last_boot_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None] = mapped_column(index=True)
+    firmware_status: Mapped[str | None] = mapped_column(String(32))
+    firmware_status_at: Mapped[datetime | None]
+    diagnostics_status: Mapped[str | None] = mapped_column(String(32))
+    diagnostics_status_at: Mapped[datetime | None]
+
+
+class IdTagRow(Base):
+    __tablename__ = "id_tags"
+
+    id_tag: Mapped[str] = mapped_column(String(255), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    expiry_date: Mapped[datetime | None]
+    parent_id_tag: Mapped[str | None] = mapped_column(String(255))
+
+
+class TransactionRow(Base):
+    __tablename__ = "transactions"
+    __table_args__ = (
+        Index("ix_transactions_id_tag_open", "id_tag", "stopped_at"),
+        Index("ix_transactions_station_started", "charge_box_id", "started_at"),
+    )
+
+    # The id is the transactionId sent to the station: the database sequence makes it unique across workers.
+    transaction_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    charge_box_id: Mapped[str] = mapped_column(ForeignKey("stations.charge_box_id", ondelete="CASCADE"))
+    connector_id: Mapped[int] = mapped_column(Integer)
+    id_tag: Mapped[str] = mapped_column(String(255))
+    start_status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    meter_start: Mapped[int] = mapped_column(BigInteger)
+    reservation_id: Mapped[int | None] = mapped_column(Integer)
+    stopped_at: Mapped[datetime | None]
+    meter_stop: Mapped[int | None] = mapped_column(BigInteger)
+    stop_id_tag: Mapped[str | None] = mapped_column(String(255))
+    stop_reason: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class UnknownTransactionStopRow(Base):
+    __tablename__ = "unknown_transaction_stops"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    charge_box_id: Mapped[str] = mapped_column(ForeignKey("stations.charge_box_id", ondelete="CASCADE"), index=True)
+    reported_transaction_id: Mapped[int] = mapped_column(BigInteger)
+    stopped_at: Mapped[datetime]
+    meter_stop: Mapped[int] = mapped_column(BigInteger)
+    id_tag: Mapped[str | None] = mapped_column(String(255))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+
+
+class MeterValueRow(Base):
+    __tablename__ = "meter_values"
+    __table_args__ = (Index("ix_meter_values_station_time", "charge_box_id", "timestamp"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    charge_box_id: Mapped[str] = mapped_column(ForeignKey("stations.charge_box_id", ondelete="CASCADE"))
+    connector_id: Mapped[int] = mapped_column(Integer)
+    transaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transactions.transaction_id", ondelete="SET NULL"), index=True
+    )
+    reported_transaction_id: Mapped[int | None] = mapped_column(BigInteger)
+    timestamp: Mapped[datetime]
+    value: Mapped[str] = mapped_column(Text)
+    context: Mapped[str | None] = mapped_column(String(32))
+    format: Mapped[str | None] = mapped_column(String(16))
+    measurand: Mapped[str | None] = mapped_column(String(48))
+    location: Mapped[str | None] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime]
+
+
+class ConnectorRow(Base):
+    """The current status of each connector (0 is the station as a whole)."""
+
+    __tablename__ = "connectors"
+
+    charge_box_id: Mapped[str] = mapped_column(
+        ForeignKey("stations.charge_box_id", ondelete="CASCADE"), primary_key=True
+    )
+    connector_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str] = mapped_column(String(32))
+    info: Mapped[str | None] = mapped_column(Text)
+    vendor_id: Mapped[str | None] = mapped_column(String(255))
+    vendor_error_code: Mapped[str | None] = mapped_column(String(255))
+    status_timestamp: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class ConnectorStatusRow(Base):
+    """Every StatusNotification, as history."""
+
+    __tablename__ = "connector_status_history"
+    __table_args__ = (Index("ix_connector_status_station_time", "charge_box_id", "connector_id", "received_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    charge_box_id: Mapped[str] = mapped_column(ForeignKey("stations.charge_box_id", ondelete="CASCADE"))
+    connector_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str] = mapped_column(String(32))
+    info: Mapped[str | None] = mapped_column(Text)
+    vendor_id: Mapped[str | None] = mapped_column(String(255))
+    vendor_error_code: Mapped[str | None] = mapped_column(String(255))
+    status_timestamp: Mapped[datetime | None]
+    received_at: Mapped[datetime]
+
+
+class DataTransferRow(Base):
+    __tablename__ = "data_transfers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    charge_box_id: Mapped[str] = mapped_column(ForeignKey("stations.charge_box_id", ondelete="CASCADE"), index=True)
+    vendor_id: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    response_data: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime]

@@ -1,0 +1,171 @@
+"""The WSGI endpoint stations talk to: HTTP in, SOAP envelope checked, the right add-on chosen, answer out.
+
+One class serves both kinds of URL: a versioned endpoint (one add-on) and the shared one, which picks the
+add-on by the namespace of the body element. A request is answered in the SOAP version it was written in.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .envelope import SoapVersion, guess_version, split_envelope
+from .faults import SoapFault, internal_fault
+from .processor import AddOnProcessor, SoapResult, fault_envelope
+from .xml_parsing import XmlRejected, parse_document
+
+logger = logging.getLogger("ocpp_soap.exchange")
+
+StartResponse = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class EndpointInfo:
+    """What GET on the endpoint answers: its WSDL (versioned) or where each version's WSDL is (shared)."""
+
+    title: str
+    wsdl: Callable[[str], bytes]
+    content_type: str = "text/xml; charset=utf-8"
+
+
+class SoapEndpoint:
+    def __init__(
+        self,
+        processors: Mapping[str, AddOnProcessor],
+        *,
+        info: EndpointInfo,
+        max_body: int,
+        public_url: str | None,
+        routing: bool,
+    ) -> None:
+        """``processors`` maps body namespace to add-on; with ``routing`` False there is exactly one."""
+        self._processors = dict(processors)
+        self._only = next(iter(self._processors.values())) if not routing else None
+        self._info = info
+        self._max_body = max_body
+        self._public_url = public_url
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if method == "POST":
+            return self._post(environ, start_response)
+        if method in ("GET", "HEAD"):
+            return self._get(environ, start_response, head=method == "HEAD")
+        start_response("405 Method Not Allowed", [("Allow", "GET, HEAD, POST"), ("Content-Type", "text/plain")])
+        return [b"SOAP endpoints accept POST (and GET ?wsdl)\n"]
+
+    # -- GET: the WSDL -------------------------------------------------------------------------------------
+
+    def _get(self, environ: dict[str, Any], start_response: StartResponse, head: bool) -> Iterable[bytes]:
+        query = environ.get("QUERY_STRING", "")
+        if query.split("=")[0].split("&")[0].lower() not in ("wsdl", "singlewsdl"):
+            text = f"{self._info.title}\nPOST SOAP 1.2 (or 1.1) requests here; the WSDL is at ?wsdl\n".encode()
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(text)))])
+            return [] if head else [text]
+        document = self._info.wsdl(self.address(environ))
+        start_response("200 OK", [("Content-Type", self._info.content_type), ("Content-Length", str(len(document)))])
+        return [] if head else [document]
+
+    def address(self, environ: Mapping[str, Any]) -> str:
+        """This endpoint's public URL: from configuration, else from the request (as forwarded by a trusted proxy)."""
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        if self._public_url:
+            return self._public_url + path
+        scheme = environ.get("wsgi.url_scheme", "http")
+        host = environ.get("HTTP_HOST")
+        if not host:
+            host = environ.get("SERVER_NAME", "localhost")
+            port = environ.get("SERVER_PORT", "")
+            if port and port != ("443" if scheme == "https" else "80"):
+                host = f"{host}:{port}"
+        return f"{scheme}://{host}{path}"
+
+    # -- POST: a station's request ---------------------------------------------------------------------------
+
+    def _post(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        fallback = guess_version(environ.get("CONTENT_TYPE"))
+        try:
+            result = self._handle(environ, fallback)
+        except SoapFault as fault:
+            version = fault.version or fallback
+            result = SoapResult(
+                fault.status_for(version), fault_envelope(version, fault), version.content_type(), None, None, None, fault
+            )
+        except Exception:
+            logger.exception("unexpected error in SOAP endpoint")
+            fault = internal_fault()
+            result = SoapResult(500, fault_envelope(fallback, fault), fallback.content_type(), None, None, None, fault)
+        self._log(environ, result, time.perf_counter() - started)
+        start_response(
+            _status_line(result.status),
+            [("Content-Type", result.content_type), ("Content-Length", str(len(result.body)))],
+        )
+        return [result.body]
+
+    def _handle(self, environ: dict[str, Any], fallback: SoapVersion) -> SoapResult:
+        data = self._read_body(environ, fallback)
+        try:
+            root = parse_document(data)
+        except XmlRejected as exc:
+            raise SoapFault.sender(str(exc), subcode="MalformedRequest", version=fallback) from None
+        envelope = split_envelope(root)
+        processor = self._only or self._route(envelope.body.tag, envelope.version)
+        return processor.process(envelope)
+
+    def _route(self, tag: str, version: SoapVersion) -> AddOnProcessor:
+        namespace = tag[1:].split("}")[0] if tag.startswith("{") else ""
+        processor = self._processors.get(namespace)
+        if processor is None:
+            served = ", ".join(f"{p.addon.namespace} (OCPP {p.addon.version})" for p in self._processors.values())
+            shown = namespace or "no namespace"
+            raise SoapFault.sender(
+                f"the request body is in {shown}, which this central system does not serve; it serves {served}",
+                subcode="UnknownNamespace",
+                version=version,
+            )
+        return processor
+
+    def _read_body(self, environ: dict[str, Any], version: SoapVersion) -> bytes:
+        too_large = SoapFault.sender(
+            f"the request body is larger than the limit of {self._max_body} bytes", version=version, http_status=413
+        )
+        length_text = environ.get("CONTENT_LENGTH") or ""
+        stream = environ["wsgi.input"]
+        if length_text:
+            try:
+                length = int(length_text)
+            except ValueError:
+                raise SoapFault.sender(f"invalid Content-Length {length_text!r}", version=version) from None
+            if length > self._max_body:
+                raise too_large
+            return stream.read(length) if length > 0 else b""
+        data = stream.read(self._max_body + 1)  # chunked or unknown length: read no more than the limit allows
+        if len(data) > self._max_body:
+            raise too_large
+        return data
+
+    def _log(self, environ: Mapping[str, Any], result: SoapResult, seconds: float) -> None:
+        outcome = "ok" if result.fault is None else ("sender-fault" if result.fault.is_sender else "receiver-fault")
+        logger.info(
+            "soap exchange station=%s operation=%s message_id=%s outcome=%s status=%d duration_ms=%.1f remote=%s%s",
+            result.charge_box_id or "-",
+            result.operation or "-",
+            result.message_id or "-",
+            outcome,
+            result.status,
+            seconds * 1000,
+            environ.get("REMOTE_ADDR", "-"),
+            f" reason={result.fault.reason!r}" if result.fault is not None else "",
+        )
+
+
+_REASONS = {200: "OK", 400: "Bad Request", 413: "Payload Too Large", 500: "Internal Server Error"}
+
+
+def _status_line(status: int) -> str:
+    return f"{status} {_REASONS.get(status, 'Error')}"
+

@@ -1,0 +1,20 @@
+"""What a service method gets in ``ctx.udc``: who is calling and the bus to dispatch its command on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..bus import MessageBus
+from ..domain.commands import Command
+from ..domain.model import StationOrigin
+
+
+@dataclass
+class Exchange:
+    origin: StationOrigin
+    bus: MessageBus
+    operation: str
+
+    def dispatch(self, command: Command) -> Any:
+        return self.bus.handle(command)

@@ -1,0 +1,43 @@
+"""Helpers to declare OCPP message types with Spyne so that the generated schema matches the official one.
+
+Spyne turns every customisation of a named simple type into a new anonymous type (``Foo_barType``); passing
+the type's own name back keeps the reference to the named type. Every element is non-nillable, as in OCPP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from spyne import ComplexModel, Unicode
+from spyne.model import ModelBase
+
+
+def simple_string(name: str, namespace: str, *, max_len: int | None = None, values: Iterable[str] | None = None) -> Any:
+    facets: dict[str, Any] = {}
+    if max_len is not None:
+        facets["max_len"] = max_len
+    if values is not None:
+        facets["values"] = list(values)
+    return Unicode(type_name=name, __namespace__=namespace, nillable=False, **facets)
+
+
+def element(cls: Any, *, min_occurs: int = 0, max_occurs: int | str = 1) -> Any:
+    """The same type with element-level occurrence; named simple types stay named."""
+    kwargs: dict[str, Any] = {"min_occurs": min_occurs, "max_occurs": max_occurs, "nillable": False}
+    if not issubclass(cls, ComplexModel) and not cls.is_default(cls) and cls.__type_name__ is not ModelBase.Empty:
+        kwargs["type_name"] = cls.get_type_name()
+        kwargs["__namespace__"] = cls.get_namespace()
+    return cls.customize(**kwargs)
+
+
+def required(cls: Any) -> Any:
+    return element(cls, min_occurs=1)
+
+
+def optional(cls: Any) -> Any:
+    return element(cls, min_occurs=0)
+
+
+def repeated(cls: Any, *, min_occurs: int = 0) -> Any:
+    return element(cls, min_occurs=min_occurs, max_occurs="unbounded")

@@ -1,0 +1,198 @@
+"""OCPP 1.5 central-system message types (``urn://Ocpp/Cs/2012/06/``), declared once, with Spyne.
+
+The served and generated WSDL comes from these classes; enumerations take their values from the domain enums.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from spyne import ComplexModel, DateTime, Int, Unicode, XmlAttribute, XmlData
+
+from ...domain import model as m
+from ..spyne_types import optional, repeated, required, simple_string
+
+TNS = "urn://Ocpp/Cs/2012/06/"
+
+
+def _enum(name: str, enum: type[Enum]) -> object:
+    return simple_string(name, TNS, values=[member.value for member in enum])
+
+
+IdToken = simple_string("IdToken", TNS, max_len=20)
+AuthorizationStatus = _enum("AuthorizationStatus", m.AuthorizationStatus)
+ChargeBoxSerialNumber = simple_string("ChargeBoxSerialNumber", TNS, max_len=25)
+ChargePointModel = simple_string("ChargePointModel", TNS, max_len=20)
+ChargePointSerialNumber = simple_string("ChargePointSerialNumber", TNS, max_len=25)
+ChargePointVendor = simple_string("ChargePointVendor", TNS, max_len=20)
+FirmwareVersion = simple_string("FirmwareVersion", TNS, max_len=50)
+IccidString = simple_string("IccidString", TNS, max_len=20)
+ImsiString = simple_string("ImsiString", TNS, max_len=20)
+MeterSerialNumber = simple_string("MeterSerialNumber", TNS, max_len=25)
+MeterType = simple_string("MeterType", TNS, max_len=25)
+ReadingContext = _enum("ReadingContext", m.ReadingContext)
+Measurand = _enum("Measurand", m.Measurand)
+ValueFormat = _enum("ValueFormat", m.ValueFormat)
+UnitOfMeasure = _enum("UnitOfMeasure", m.UnitOfMeasure)
+Location = _enum("Location", m.Location)
+RegistrationStatus = simple_string("RegistrationStatus", TNS, values=["Accepted", "Rejected"])
+ChargePointErrorCode = _enum("ChargePointErrorCode", m.ChargePointErrorCode)
+ChargePointStatus = _enum("ChargePointStatus", m.ConnectorStatus)
+FirmwareStatus = _enum("FirmwareStatus", m.FirmwareStatus)
+DiagnosticsStatus = _enum("DiagnosticsStatus", m.DiagnosticsStatus)
+DataTransferStatus = _enum("DataTransferStatus", m.DataTransferStatus)
+
+
+class _Type(ComplexModel):
+    __namespace__ = TNS
+
+
+class IdTagInfo(_Type):
+    _type_info = [
+        ("status", required(AuthorizationStatus)),
+        ("expiryDate", optional(DateTime)),
+        ("parentIdTag", optional(IdToken)),
+    ]
+
+
+class MeterValueValue(_Type):
+    """One ``value`` of a reading: the text with its optional metadata attributes."""
+
+    __type_name__ = "MeterValue_value"
+    _type_info = [
+        ("value", XmlData(Unicode)),
+        ("context", XmlAttribute(ReadingContext)),
+        ("format", XmlAttribute(ValueFormat)),
+        ("measurand", XmlAttribute(Measurand)),
+        ("location", XmlAttribute(Location)),
+        ("unit", XmlAttribute(UnitOfMeasure)),
+    ]
+
+
+class MeterValue(_Type):
+    _type_info = [
+        ("timestamp", required(DateTime)),
+        ("value", repeated(MeterValueValue, min_occurs=1)),
+    ]
+
+
+class TransactionData(_Type):
+    _type_info = [("values", repeated(MeterValue))]
+
+
+class AuthorizeRequest(_Type):
+    _type_info = [("idTag", required(IdToken))]
+
+
+class AuthorizeResponse(_Type):
+    _type_info = [("idTagInfo", required(IdTagInfo))]
+
+
+class StartTransactionRequest(_Type):
+    _type_info = [
+        ("connectorId", required(Int)),
+        ("idTag", required(IdToken)),
+        ("timestamp", required(DateTime)),
+        ("meterStart", required(Int)),
+        ("reservationId", optional(Int)),
+    ]
+
+
+class StartTransactionResponse(_Type):
+    _type_info = [("transactionId", required(Int)), ("idTagInfo", required(IdTagInfo))]
+
+
+class StopTransactionRequest(_Type):
+    _type_info = [
+        ("transactionId", required(Int)),
+        ("idTag", optional(IdToken)),
+        ("timestamp", required(DateTime)),
+        ("meterStop", required(Int)),
+        ("transactionData", repeated(TransactionData)),
+    ]
+
+
+class StopTransactionResponse(_Type):
+    _type_info = [("idTagInfo", optional(IdTagInfo))]
+
+
+class HeartbeatResponse(_Type):
+    _type_info = [("currentTime", required(DateTime))]
+
+
+class MeterValuesRequest(_Type):
+    _type_info = [
+        ("connectorId", required(Int)),
+        ("transactionId", optional(Int)),
+        ("values", repeated(MeterValue)),
+    ]
+
+
+class MeterValuesResponse(_Type):
+    _type_info: list[tuple[str, object]] = []
+
+
+class BootNotificationRequest(_Type):
+    _type_info = [
+        ("chargePointVendor", required(ChargePointVendor)),
+        ("chargePointModel", required(ChargePointModel)),
+        ("chargePointSerialNumber", optional(ChargePointSerialNumber)),
+        ("chargeBoxSerialNumber", optional(ChargeBoxSerialNumber)),
+        ("firmwareVersion", optional(FirmwareVersion)),
+        ("iccid", optional(IccidString)),
+        ("imsi", optional(ImsiString)),
+        ("meterType", optional(MeterType)),
+        ("meterSerialNumber", optional(MeterSerialNumber)),
+    ]
+
+
+class BootNotificationResponse(_Type):
+    _type_info = [
+        ("status", required(RegistrationStatus)),
+        ("currentTime", required(DateTime)),
+        ("heartbeatInterval", required(Int)),
+    ]
+
+
+class StatusNotificationRequest(_Type):
+    _type_info = [
+        ("connectorId", required(Int)),
+        ("status", required(ChargePointStatus)),
+        ("errorCode", required(ChargePointErrorCode)),
+        ("info", optional(Unicode)),
+        ("timestamp", optional(DateTime)),
+        ("vendorId", optional(Unicode)),
+        ("vendorErrorCode", optional(Unicode)),
+    ]
+
+
+class StatusNotificationResponse(_Type):
+    _type_info: list[tuple[str, object]] = []
+
+
+class FirmwareStatusNotificationRequest(_Type):
+    _type_info = [("status", required(FirmwareStatus))]
+
+
+class FirmwareStatusNotificationResponse(_Type):
+    _type_info: list[tuple[str, object]] = []
+
+
+class DiagnosticsStatusNotificationRequest(_Type):
+    _type_info = [("status", required(DiagnosticsStatus))]
+
+
+class DiagnosticsStatusNotificationResponse(_Type):
+    _type_info: list[tuple[str, object]] = []
+
+
+class DataTransferRequest(_Type):
+    _type_info = [
+        ("vendorId", required(Unicode)),
+        ("messageId", optional(Unicode)),
+        ("data", optional(Unicode)),
+    ]
+
+
+class DataTransferResponse(_Type):
+    _type_info = [("status", required(DataTransferStatus)), ("data", optional(Unicode))]

@@ -1,0 +1,62 @@
+"""The one WSGI callable: SOAP endpoints in front, the Flask web app (health, later UI and API) behind.
+
+``create_app(settings)`` builds everything once. ``app`` is what gunicorn loads (``ocpp_soap.wsgi:app``); it
+builds itself on its first request in each worker, so importing this module stays cheap and no database
+connection is ever shared across a fork.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .bootstrap import Gateway, bootstrap
+from .config import Settings
+from .logging_setup import configure_logging
+from .soap.registry import build_endpoints
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class GatewayApp:
+    """Dispatch by path before any framework runs: stations take the shortest route."""
+
+    def __init__(self, gateway: Gateway, soap_endpoints: dict[str, WsgiApp], web: WsgiApp) -> None:
+        self.gateway = gateway
+        self.soap_endpoints = soap_endpoints
+        self.web = web
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        endpoint = self.soap_endpoints.get(path) or self.soap_endpoints.get(path.rstrip("/"))
+        if endpoint is not None:
+            return endpoint(environ, start_response)
+        return self.web(environ, start_response)
+
+
+def create_app(settings: Settings | None = None, *, gateway: Gateway | None = None) -> GatewayApp:
+    from webapp import create_webapp
+
+    settings = settings or Settings.from_env()
+    gateway = gateway or bootstrap(settings)
+    endpoints = build_endpoints(gateway.bus, max_body=settings.max_body, public_url=settings.public_url)
+    web = create_webapp(gateway)
+    return GatewayApp(gateway, dict(endpoints), web.wsgi_app)
+
+
+class _LazyApp:
+    def __init__(self) -> None:
+        self._app: GatewayApp | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if self._app is None:
+            with self._lock:
+                if self._app is None:
+                    configure_logging()
+                    self._app = create_app()
+        return self._app(environ, start_response)
+
+
+app = _LazyApp()

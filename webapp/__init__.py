@@ -1,0 +1,16 @@
+"""The operator-facing Flask application: an app factory with one blueprint per area."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ocpp_soap.bootstrap import Gateway
+
+
+def create_webapp(gateway: Gateway) -> Flask:
+    app = Flask(__name__)
+    app.extensions["ocpp_gateway"] = gateway
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    return app
