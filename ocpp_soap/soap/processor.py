@@ -47,6 +47,12 @@ class _SpyneHost(ServerBase):
     transport = "http://schemas.xmlsoap.org/soap/http"
 
 
+def body_elements(descriptor: Any) -> tuple[str, str]:
+    """The local names of an operation's request and response body elements (``authorizeRequest`` ...)."""
+    out = descriptor.out_message
+    return descriptor.name, out.Attributes.sub_name or out.get_type_name()
+
+
 def build_application(addon: AddOn) -> Application:
     return Application(
         [addon.service],
@@ -93,7 +99,7 @@ class AddOnProcessor:
             return self._fault_result(envelope.version, fault, headers, operation)
         out_envelope, header, out_body = new_envelope(envelope.version, self._nsmap(headers))
         self._protocol.to_parent(
-            None, descriptor.out_message, response, out_body, self.addon.namespace, descriptor.out_message.get_type_name()
+            None, descriptor.out_message, response, out_body, self.addon.namespace, body_elements(descriptor)[1]
         )
         action = f"/{operation}Response"
         add_response_headers(header, headers, action)

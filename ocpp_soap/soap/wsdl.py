@@ -14,6 +14,7 @@ from spyne import Application
 from spyne.interface.wsdl import Wsdl11
 
 from .addon import AddOn
+from .processor import body_elements
 
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP12_WSDL = "http://schemas.xmlsoap.org/wsdl/soap12/"
@@ -50,9 +51,7 @@ def _operations(app: Application) -> list[tuple[str, str, str]]:
     result = []
     for handles in app.interface.service_method_map.values():
         descriptor = handles[0]
-        result.append(
-            (descriptor.operation_name, descriptor.in_message.get_type_name(), descriptor.out_message.get_type_name())
-        )
+        result.append((descriptor.operation_name, *body_elements(descriptor)))
     return sorted(result)
 
 
@@ -129,6 +128,7 @@ def _clean_schema(schema: etree._Element, tns: str, operations: list[tuple[str, 
         _q(XS, "schema"), nsmap={"s": XS, "tns": tns}, targetNamespace=tns, elementFormDefault="qualified"
     )
     _retype_prefixes(schema)
+    _capitalise_message_types(schema)
     for child in list(schema):
         if not isinstance(child.tag, str):
             continue
@@ -143,7 +143,24 @@ def _clean_schema(schema: etree._Element, tns: str, operations: list[tuple[str, 
         clean.append(header)
     else:
         first_body.addprevious(header)
+    etree.cleanup_namespaces(clean, top_nsmap={"s": XS, "tns": tns}, keep_ns_prefixes=["s", "tns"])
     return clean
+
+
+def _capitalise_message_types(schema: etree._Element) -> None:
+    """A parameterless operation's request type is named after its element (``heartbeatRequest``); OCPP names
+    every message type with a capital (``HeartbeatRequest``)."""
+    renames = {}
+    for child in schema:
+        name = child.get("name") if child.tag == _q(XS, "complexType") else None
+        if name and name[0].islower():
+            renames[name] = name[0].upper() + name[1:]
+            child.set("name", renames[name])
+    for element in schema.iter(_q(XS, "element")):
+        value = element.get("type", "")
+        prefix, _, local = value.rpartition(":")
+        if local in renames:
+            element.set("type", f"{prefix}:{renames[local]}")
 
 
 def _retype_prefixes(schema: etree._Element) -> None:

@@ -1,0 +1,101 @@
+"""The ``ocpp-soap`` command: ``serve`` (gunicorn), ``wsdl`` (print a generated WSDL), ``db init``."""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .config import ConfigurationError, Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ocpp-soap", description="Central system for OCPP 1.2/1.5 SOAP stations")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the gateway under gunicorn")
+    serve.add_argument("--bind", default="0.0.0.0:8080", help="HOST:PORT to listen on (default 0.0.0.0:8080)")
+    serve.add_argument("--workers", type=int, default=None, help="worker processes (default: 2 x CPUs + 1, at most 8)")
+    serve.add_argument("--worker-class", default="sync", help="gunicorn worker class (default: sync)")
+    serve.add_argument("--timeout", type=int, default=60, help="seconds before a silent worker is restarted")
+    serve.add_argument("--config", default=None, help="a gunicorn configuration file (e.g. deploy/gunicorn.conf.py)")
+
+    wsdl = commands.add_parser("wsdl", help="print the WSDL this gateway serves for a protocol version")
+    wsdl.add_argument("version", choices=_versions())
+    wsdl.add_argument("--url", default="http://localhost/Ocpp/CentralSystemService/", help="service address to write")
+
+    db = commands.add_parser("db", help="database tasks")
+    db.add_argument("action", choices=["init"], help="init: create the schema if it is missing")
+
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigurationError as exc:
+        print(f"ocpp-soap: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return _serve(settings, args)
+    if args.command == "wsdl":
+        sys.stdout.write(render_wsdl(args.version, args.url).decode("utf-8"))
+        return 0
+    if args.command == "db":
+        from .persistence.database import create_database_engine, create_schema
+
+        create_schema(create_database_engine(settings.database_url))
+        print("database schema is up to date")
+        return 0
+    return 1
+
+
+def _versions() -> list[str]:
+    from .soap.registry import ADDONS
+
+    return [addon.version for addon in ADDONS]
+
+
+def render_wsdl(version: str, url: str) -> bytes:
+    from .soap.processor import build_application
+    from .soap.registry import ADDONS
+    from .soap.wsdl import WsdlDocument
+
+    addon = next(a for a in ADDONS if a.version == version)
+    return WsdlDocument(addon, build_application(addon)).render(url)
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from .logging_setup import configure_logging
+    from .persistence.database import create_database_engine, create_schema
+
+    configure_logging()
+    # Create the schema once, in the master, so workers never race to create tables.
+    engine = create_database_engine(settings.database_url)
+    create_schema(engine)
+    engine.dispose()
+
+    workers = args.workers or min(2 * multiprocessing.cpu_count() + 1, 8)
+
+    class GatewayServer(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            if args.config:
+                self.load_config_from_file(args.config)
+            options: dict[str, Any] = {"bind": args.bind, "worker_class": args.worker_class, "timeout": args.timeout}
+            if args.workers or not args.config:
+                options["workers"] = workers
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from .wsgi import create_app
+
+            return create_app(settings)
+
+    GatewayServer().run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
