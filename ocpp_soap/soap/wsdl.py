@@ -137,12 +137,10 @@ def _clean_schema(schema: etree._Element, tns: str, operations: list[tuple[str, 
         if child.tag == _q(XS, "import"):
             continue
         clean.append(child)
-    header = etree.Element(_q(XS, "element"), name="chargeBoxIdentity", type="s:string")
-    first_body = next((c for c in clean if c.tag == _q(XS, "element")), None)
-    if first_body is None:
-        clean.append(header)
-    else:
-        first_body.addprevious(header)
+    clean.append(etree.Element(_q(XS, "element"), name="chargeBoxIdentity", type="s:string"))
+    # Spyne's declaration order varies between runs; a stable order keeps the generated file reproducible.
+    kinds = {_q(XS, "simpleType"): 0, _q(XS, "complexType"): 1, _q(XS, "element"): 2}
+    clean[:] = sorted(clean, key=lambda c: (kinds.get(c.tag, 3), c.get("name") or ""))
     etree.cleanup_namespaces(clean, top_nsmap={"s": XS, "tns": tns}, keep_ns_prefixes=["s", "tns"])
     return clean
 
