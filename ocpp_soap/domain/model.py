@@ -10,20 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
-class Protocol(str, enum.Enum):
+class Protocol(enum.StrEnum):
     """The protocol (and add-on) a station is bound to."""
 
     OCPP12_SOAP = "ocpp1.2-soap"
     OCPP15_SOAP = "ocpp1.5-soap"
 
 
-class RegistrationStatus(str, enum.Enum):
+class RegistrationStatus(enum.StrEnum):
     ACCEPTED = "Accepted"
     REJECTED = "Rejected"
     PENDING = "Pending"  # unknown station waiting for an operator; answered Rejected on the wire
 
 
-class AuthorizationStatus(str, enum.Enum):
+class AuthorizationStatus(enum.StrEnum):
     ACCEPTED = "Accepted"
     BLOCKED = "Blocked"
     EXPIRED = "Expired"
@@ -31,7 +31,7 @@ class AuthorizationStatus(str, enum.Enum):
     CONCURRENT_TX = "ConcurrentTx"
 
 
-class ConnectorStatus(str, enum.Enum):
+class ConnectorStatus(enum.StrEnum):
     AVAILABLE = "Available"
     OCCUPIED = "Occupied"
     FAULTED = "Faulted"
@@ -39,7 +39,7 @@ class ConnectorStatus(str, enum.Enum):
     RESERVED = "Reserved"
 
 
-class ChargePointErrorCode(str, enum.Enum):
+class ChargePointErrorCode(enum.StrEnum):
     CONNECTOR_LOCK_FAILURE = "ConnectorLockFailure"
     HIGH_TEMPERATURE = "HighTemperature"
     MODE3_ERROR = "Mode3Error"
@@ -55,26 +55,26 @@ class ChargePointErrorCode(str, enum.Enum):
     OTHER_ERROR = "OtherError"
 
 
-class FirmwareStatus(str, enum.Enum):
+class FirmwareStatus(enum.StrEnum):
     DOWNLOADED = "Downloaded"
     DOWNLOAD_FAILED = "DownloadFailed"
     INSTALLATION_FAILED = "InstallationFailed"
     INSTALLED = "Installed"
 
 
-class DiagnosticsStatus(str, enum.Enum):
+class DiagnosticsStatus(enum.StrEnum):
     UPLOADED = "Uploaded"
     UPLOAD_FAILED = "UploadFailed"
 
 
-class DataTransferStatus(str, enum.Enum):
+class DataTransferStatus(enum.StrEnum):
     ACCEPTED = "Accepted"
     REJECTED = "Rejected"
     UNKNOWN_MESSAGE_ID = "UnknownMessageId"
     UNKNOWN_VENDOR_ID = "UnknownVendorId"
 
 
-class ReadingContext(str, enum.Enum):
+class ReadingContext(enum.StrEnum):
     INTERRUPTION_BEGIN = "Interruption.Begin"
     INTERRUPTION_END = "Interruption.End"
     SAMPLE_CLOCK = "Sample.Clock"
@@ -83,12 +83,12 @@ class ReadingContext(str, enum.Enum):
     TRANSACTION_END = "Transaction.End"
 
 
-class ValueFormat(str, enum.Enum):
+class ValueFormat(enum.StrEnum):
     RAW = "Raw"
     SIGNED_DATA = "SignedData"
 
 
-class Measurand(str, enum.Enum):
+class Measurand(enum.StrEnum):
     ENERGY_ACTIVE_EXPORT_REGISTER = "Energy.Active.Export.Register"
     ENERGY_ACTIVE_IMPORT_REGISTER = "Energy.Active.Import.Register"
     ENERGY_REACTIVE_EXPORT_REGISTER = "Energy.Reactive.Export.Register"
@@ -107,13 +107,13 @@ class Measurand(str, enum.Enum):
     TEMPERATURE = "Temperature"
 
 
-class Location(str, enum.Enum):
+class Location(enum.StrEnum):
     INLET = "Inlet"
     OUTLET = "Outlet"
     BODY = "Body"
 
 
-class UnitOfMeasure(str, enum.Enum):
+class UnitOfMeasure(enum.StrEnum):
     WH = "Wh"
     KWH = "kWh"
     VARH = "varh"

@@ -8,7 +8,7 @@ seconds, the form every station firmware parses.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 _PATTERN = re.compile(
     r"""^\s*
@@ -38,12 +38,12 @@ def parse_timestamp(text: str | None) -> datetime:
         value = datetime.fromisoformat(f"{match['date']}T{time}.{fraction}")
     except ValueError:
         raise InvalidTimestamp(f"{text!r} is not a valid date and time") from None
-    return value.replace(tzinfo=_zone(match["zone"], text)).astimezone(timezone.utc)
+    return value.replace(tzinfo=_zone(match["zone"], text)).astimezone(UTC)
 
 
 def _zone(zone: str | None, text: str) -> timezone:
     if zone is None or zone in "Zz":
-        return timezone.utc
+        return UTC
     sign = -1 if zone[0] == "-" else 1
     digits = zone[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
@@ -54,5 +54,5 @@ def _zone(zone: str | None, text: str) -> timezone:
 
 def format_timestamp(value: datetime) -> str:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
