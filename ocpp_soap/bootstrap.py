@@ -13,6 +13,7 @@ from .config import Settings
 from .domain.ports import Clock, UnitOfWork
 from .handlers import COMMAND_HANDLERS
 from .handlers.data_transfer import DataTransferRegistry
+from .handlers.event_logging import EVENT_HANDLERS
 from .persistence.database import create_database_engine, create_schema, create_session_factory
 from .persistence.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -51,6 +52,7 @@ def bootstrap(
     bus = MessageBus(
         uow_factory,
         COMMAND_HANDLERS,
+        EVENT_HANDLERS,
         dependencies={"clock": clock, "settings": settings, "data_transfer_registry": registry},
     )
     return Gateway(settings, engine, bus, uow_factory, registry)

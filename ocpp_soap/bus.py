@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .domain.commands import Command
-from .domain.errors import NoHandler
+from .domain.errors import ConcurrencyConflict, NoHandler
 from .domain.events import Event
 from .domain.ports import UnitOfWork
 
@@ -55,17 +55,30 @@ class MessageBus:
             evt: list(handlers) for evt, handlers in (event_handlers or {}).items()
         }
 
+    MAX_ATTEMPTS = 3
+
     def handle(self, command: Command) -> Any:
-        """Run the command's handler in one transaction; commit on success, roll back on any error."""
+        """Run the command's handler in one transaction; commit on success, roll back on any error.
+
+        When storage reports a conflict with a concurrent transaction (two first boots of one station on two
+        workers, a deadlock), nothing of the attempt remains, so the command is run again, a few times at most.
+        """
         try:
             handler = self._command_handlers[type(command)]
         except KeyError:
             raise NoHandler(f"no handler registered for {type(command).__name__}") from None
-        uow = self._uow_factory()
-        with uow:
-            result = handler(command, uow)
-            uow.commit()
-            events = list(uow.events)
+        for attempt in range(1, self.MAX_ATTEMPTS + 1):
+            uow = self._uow_factory()
+            try:
+                with uow:
+                    result = handler(command, uow)
+                    uow.commit()
+                    events = list(uow.events)
+                break
+            except ConcurrencyConflict:
+                if attempt == self.MAX_ATTEMPTS:
+                    raise
+                logger.info("retrying %s after a storage conflict (attempt %d)", type(command).__name__, attempt)
         for event in events:
             self.publish(event)
         return result

@@ -31,5 +31,9 @@ class InvalidCommand(DomainError):
         self.field = field
 
 
+class ConcurrencyConflict(Exception):
+    """Storage refused a change because a concurrent one got there first; the whole command may be retried."""
+
+
 class NoHandler(Exception):
     """A programming error: a command was dispatched that nothing handles."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..domain.errors import ConcurrencyConflict
 from ..domain.events import Event
 from .repositories import (
     SqlConnectorRepository,
@@ -31,15 +33,25 @@ class SqlAlchemyUnitOfWork:
         self.data_transfers = SqlDataTransferRepository(self.session)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         # After a commit this rolls back nothing; after an error it discards every half-done change.
         try:
             self.session.rollback()
         finally:
             self.session.close()
+        if isinstance(exc, IntegrityError | OperationalError) and _is_conflict(exc):
+            raise ConcurrencyConflict(str(exc.orig)) from exc
 
     def commit(self) -> None:
         self.session.commit()
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def _is_conflict(exc: IntegrityError | OperationalError) -> bool:
+    """A unique-key race, a deadlock, a serialisation failure or a busy SQLite lock: retrying may succeed."""
+    if isinstance(exc, IntegrityError):
+        return "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower()
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in {"40001", "40P01"} or "database is locked" in str(exc.orig)
