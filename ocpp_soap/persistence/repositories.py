@@ -48,18 +48,24 @@ def _enum_value(value: object) -> str | None:
 class SqlStationRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        # The session's identity map holds rows weakly: keep the loaded ones so save() needs no second SELECT.
+        self._rows: dict[str, StationRow] = {}
 
     def get(self, charge_box_id: str) -> Station | None:
         row = self._session.get(StationRow, charge_box_id)
-        return None if row is None else _station_from_row(row)
+        if row is None:
+            return None
+        self._rows[charge_box_id] = row
+        return _station_from_row(row)
 
     def add(self, station: Station) -> None:
         row = StationRow(charge_box_id=station.charge_box_id)
         _station_to_row(station, row)
         self._session.add(row)
+        self._rows[station.charge_box_id] = row
 
     def save(self, station: Station) -> None:
-        row = self._session.get(StationRow, station.charge_box_id)
+        row = self._rows.get(station.charge_box_id) or self._session.get(StationRow, station.charge_box_id)
         if row is None:
             self.add(station)
         else:
@@ -124,6 +130,7 @@ class SqlIdTagRepository:
 class SqlTransactionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._rows: dict[int, TransactionRow] = {}
 
     def add(self, transaction: Transaction) -> int:
         row = TransactionRow(created_at=_now())
@@ -137,6 +144,7 @@ class SqlTransactionRepository:
         row = self._session.get(TransactionRow, transaction_id)
         if row is None:
             return None
+        self._rows[transaction_id] = row
         return Transaction(
             charge_box_id=row.charge_box_id,
             connector_id=row.connector_id,
@@ -154,7 +162,7 @@ class SqlTransactionRepository:
 
     def save(self, transaction: Transaction) -> None:
         assert transaction.transaction_id is not None
-        row = self._session.get(TransactionRow, transaction.transaction_id)
+        row = self._rows.get(transaction.transaction_id) or self._session.get(TransactionRow, transaction.transaction_id)
         assert row is not None, "save() is for transactions loaded through this repository"
         _transaction_to_row(transaction, row)
 

@@ -1,0 +1,105 @@
+"""In-process cost per message: the full gateway WSGI app against a bare lxml handler (the practical ceiling).
+
+    python tests/bench/inprocess.py [--n 2000]
+
+Prints microseconds per message and messages per second for Heartbeat and MeterValues through the gateway
+(SQLite file, accepted station) and for a bare handler that parses the same envelope with lxml and writes the same
+answer with no framework and no database, measured in the same run. Not a test: figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ocpp_soap.bootstrap import bootstrap
+from ocpp_soap.config import Settings
+from ocpp_soap.domain.model import RegistrationStatus, Station
+from ocpp_soap.logging_setup import quiet_spyne
+from ocpp_soap.wsgi import create_app
+
+PATH = "/services/centralSystemServiceOcpp15"
+HEARTBEAT = (
+    '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://www.w3.org/2005/08/addressing" '
+    'xmlns:c="urn://Ocpp/Cs/2012/06/"><s:Header><c:chargeBoxIdentity>BENCH</c:chargeBoxIdentity>'
+    "<a:Action>/Heartbeat</a:Action><a:MessageID>urn:uuid:{id}</a:MessageID>"
+    "<a:From><a:Address>http://127.0.0.1:9/cp</a:Address></a:From></s:Header>"
+    "<s:Body><c:heartbeatRequest/></s:Body></s:Envelope>"
+)
+METER = HEARTBEAT.replace(
+    "<c:heartbeatRequest/>",
+    "<c:meterValuesRequest><c:connectorId>1</c:connectorId><c:values><c:timestamp>2026-11-24T10:00:00Z</c:timestamp>"
+    '<c:value unit="Wh" measurand="Energy.Active.Import.Register">1234</c:value></c:values></c:meterValuesRequest>',
+)
+
+
+def bare_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
+    root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+    header, payload = root[0], root[1][0]
+    message_id = header.findtext("{http://www.w3.org/2005/08/addressing}MessageID")
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    name = etree.QName(payload).localname.replace("Request", "Response")
+    inner = f"<c:currentTime>{now}</c:currentTime>" if name == "heartbeatResponse" else ""
+    answer = (
+        '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+        'xmlns:a="http://www.w3.org/2005/08/addressing" xmlns:c="urn://Ocpp/Cs/2012/06/"><s:Header>'
+        f"<a:Action>/{name[0].upper()}{name[1:]}</a:Action><a:MessageID>urn:uuid:{uuid.uuid4()}</a:MessageID>"
+        f"<a:RelatesTo>{message_id}</a:RelatesTo></s:Header><s:Body><c:{name}>{inner}</c:{name}></s:Body></s:Envelope>"
+    ).encode()
+    start_response("200 OK", [("Content-Type", "application/soap+xml"), ("Content-Length", str(len(answer)))])
+    return [answer]
+
+
+def measure(app: Callable[..., Any], template: str, n: int) -> float:
+    def once() -> None:
+        body = template.format(id=uuid.uuid4()).encode()
+        environ = {
+            "REQUEST_METHOD": "POST", "PATH_INFO": PATH, "CONTENT_TYPE": "application/soap+xml; charset=utf-8",
+            "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http",
+            "HTTP_HOST": "bench",
+        }
+        status: list[str] = []
+        b"".join(app(environ, lambda s, h: status.append(s)))
+        assert status[0].startswith("200"), status
+
+    for _ in range(min(200, n)):
+        once()
+    started = time.perf_counter()
+    for _ in range(n):
+        once()
+    return (time.perf_counter() - started) / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=2000)
+    args = parser.parse_args()
+    quiet_spyne()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        gateway = bootstrap(settings)
+        with gateway.uow_factory() as uow:
+            uow.stations.add(Station("BENCH", RegistrationStatus.ACCEPTED))
+            uow.commit()
+        app = create_app(settings, gateway=gateway)
+        print(f"{'case':<28}{'us/msg':>10}{'msg/s':>10}{'ratio':>8}")
+        for label, template in (("Heartbeat", HEARTBEAT), ("MeterValues (1 value)", METER)):
+            ceiling = measure(bare_app, template, args.n)
+            ours = measure(app, template, args.n)
+            print(f"{'bare lxml ' + label:<28}{ceiling * 1e6:>10.0f}{1 / ceiling:>10.0f}{'1.00':>8}")
+            print(f"{'gateway ' + label:<28}{ours * 1e6:>10.0f}{1 / ours:>10.0f}{ceiling / ours:>8.2f}")
+        gateway.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
