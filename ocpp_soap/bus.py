@@ -25,11 +25,11 @@ EventHandler = Callable[[Event], None]
 
 def inject(handler: CommandHandler, dependencies: Mapping[str, Any]) -> Callable[[Command, UnitOfWork], Any]:
     """Bind the dependencies a handler asks for by parameter name, leaving ``(command, uow)``."""
-    wanted = {
-        name: dependencies[name]
-        for name in list(inspect.signature(handler).parameters)[2:]
-        if name in dependencies
-    }
+    parameters = list(inspect.signature(handler).parameters.values())[2:]
+    missing = [p.name for p in parameters if p.name not in dependencies and p.default is inspect.Parameter.empty]
+    if missing:
+        raise TypeError(f"handler {handler.__name__} needs {', '.join(missing)}, which the bus was not given")
+    wanted = {p.name: dependencies[p.name] for p in parameters if p.name in dependencies}
     if not wanted:
         return handler
 

@@ -84,8 +84,11 @@ def _database_url(env: Mapping[str, str]) -> str:
 
     try:
         url = make_url(raw)
-    except ArgumentError:
-        raise ConfigurationError(f"OCPP_SOAP_DATABASE_URL={raw!r} is not a database URL") from None
+    except (ArgumentError, ValueError):  # a non-numeric port or a malformed IPv6 host is a bare ValueError
+        # The raw value is not repeated: it may hold a password.
+        raise ConfigurationError(
+            "OCPP_SOAP_DATABASE_URL is not a database URL (expected dialect://user:password@host:port/database)"
+        ) from None
     if url.get_backend_name() not in {"sqlite", "postgresql"}:
         raise ConfigurationError(
             f"OCPP_SOAP_DATABASE_URL uses {url.get_backend_name()!r}; supported are sqlite and postgresql"
@@ -97,7 +100,11 @@ def _public_url(env: Mapping[str, str]) -> str | None:
     raw = _raw(env, "OCPP_SOAP_PUBLIC_URL")
     if raw is None:
         return None
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError for a non-numeric or out-of-range port
+    except ValueError as exc:
+        raise ConfigurationError(f"OCPP_SOAP_PUBLIC_URL={raw!r} is not a valid URL ({exc})") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ConfigurationError(
             f"OCPP_SOAP_PUBLIC_URL={raw!r} must be an absolute http(s) URL such as https://ocpp.example.com"

@@ -56,6 +56,15 @@ class TransactionStopped(Event):
 
 
 @dataclass(frozen=True)
+class TransactionSuperseded(Event):
+    """A session left open (its stop was lost) was closed because its connector started another."""
+
+    charge_box_id: str
+    transaction_id: int
+    connector_id: int
+
+
+@dataclass(frozen=True)
 class MeterValuesRecorded(Event):
     charge_box_id: str
     connector_id: int

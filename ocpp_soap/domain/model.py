@@ -270,6 +270,9 @@ class Station:
         return False
 
 
+SUPERSEDED = "SupersededByNewStart"
+
+
 @dataclass
 class Transaction:
     """A charging session; ``transaction_id`` is assigned by storage when the transaction is added."""
@@ -296,6 +299,20 @@ class Transaction:
         self.meter_stop = meter_stop
         self.stop_id_tag = id_tag
         self.stop_reason = reason
+
+    def is_same_start(self, connector_id: int, id_tag: str, timestamp: datetime, meter_start: int) -> bool:
+        """A StartTransaction resent by a station that never got our answer carries the same values."""
+        return (self.connector_id, self.id_tag, self.started_at, self.meter_start) == (
+            connector_id, id_tag, timestamp, meter_start,
+        )
+
+    def supersede(self, at: datetime) -> None:
+        """Close a session whose StopTransaction never came: its connector has started a new one.
+
+        The meter value at the end is unknown, so none is invented.
+        """
+        self.stopped_at = at
+        self.stop_reason = SUPERSEDED
 
 
 @dataclass(frozen=True)

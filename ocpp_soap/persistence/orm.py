@@ -98,6 +98,7 @@ class TransactionRow(Base):
     __table_args__ = (
         Index("ix_transactions_id_tag_open", "id_tag", "stopped_at"),
         Index("ix_transactions_station_started", "charge_box_id", "started_at"),
+        Index("ix_transactions_connector_open", "charge_box_id", "connector_id", "stopped_at"),
     )
 
     # The id is the transactionId sent to the station: the database sequence makes it unique across workers.

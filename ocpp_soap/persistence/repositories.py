@@ -142,9 +142,18 @@ class SqlTransactionRepository:
 
     def get(self, transaction_id: int) -> Transaction | None:
         row = self._session.get(TransactionRow, transaction_id)
-        if row is None:
-            return None
-        self._rows[transaction_id] = row
+        return None if row is None else self._from_row(row)
+
+    def open_on_connector(self, charge_box_id: str, connector_id: int) -> list[Transaction]:
+        query = select(TransactionRow).where(
+            TransactionRow.charge_box_id == charge_box_id,
+            TransactionRow.connector_id == connector_id,
+            TransactionRow.stopped_at.is_(None),
+        )
+        return [self._from_row(row) for row in self._session.scalars(query)]
+
+    def _from_row(self, row: TransactionRow) -> Transaction:
+        self._rows[row.transaction_id] = row
         return Transaction(
             charge_box_id=row.charge_box_id,
             connector_id=row.connector_id,

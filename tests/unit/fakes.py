@@ -1,0 +1,224 @@
+"""In-memory implementations of the domain's ports, for handler tests without a database.
+
+:class:`FakeUnitOfWork` behaves like a database transaction: work inside ``with uow:`` happens on a copy of the
+committed state, ``commit()`` makes that copy the committed state, and leaving without a commit discards it.
+Repositories hand out copies of what they store, so a handler that changes an object and forgets to ``save()`` it
+loses the change, as it would with the SQL repositories. Transaction ids come from a counter that, like a database
+sequence, is not rolled back.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from ocpp_soap.domain.events import Event
+from ocpp_soap.domain.model import (
+    AuthorizationStatus,
+    ConnectorStatusChange,
+    DataTransferRecord,
+    IdTag,
+    MeterValueBatch,
+    Station,
+    Transaction,
+    UnknownTransactionStop,
+)
+
+
+@dataclass
+class FakeData:
+    """Everything the fake database holds."""
+
+    stations: dict[str, Station] = field(default_factory=dict)
+    id_tags: dict[str, IdTag] = field(default_factory=dict)
+    transactions: dict[int, Transaction] = field(default_factory=dict)
+    unknown_stops: list[UnknownTransactionStop] = field(default_factory=list)
+    meter_batches: list[MeterValueBatch] = field(default_factory=list)
+    connectors: dict[tuple[str, int], ConnectorStatusChange] = field(default_factory=dict)
+    connector_history: list[ConnectorStatusChange] = field(default_factory=list)
+    data_transfers: list[DataTransferRecord] = field(default_factory=list)
+
+
+class FakeStationRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def get(self, charge_box_id: str) -> Station | None:
+        station = self._data.stations.get(charge_box_id)
+        return copy.deepcopy(station)
+
+    def add(self, station: Station) -> None:
+        if station.charge_box_id in self._data.stations:
+            raise KeyError(f"station {station.charge_box_id!r} already exists")
+        self._data.stations[station.charge_box_id] = copy.deepcopy(station)
+
+    def save(self, station: Station) -> None:
+        self._data.stations[station.charge_box_id] = copy.deepcopy(station)
+
+    def __iter__(self) -> Iterator[Station]:
+        return iter(copy.deepcopy(list(self._data.stations.values())))
+
+
+class FakeIdTagRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def get(self, id_tag: str) -> IdTag | None:
+        return self._data.id_tags.get(id_tag)
+
+    def add(self, tag: IdTag) -> None:
+        self._data.id_tags[tag.id_tag] = tag
+
+
+class FakeTransactionRepository:
+    def __init__(self, data: FakeData, ids: Iterator[int]) -> None:
+        self._data = data
+        self._ids = ids
+
+    def add(self, transaction: Transaction) -> int:
+        transaction_id = next(self._ids)
+        transaction.transaction_id = transaction_id
+        self._data.transactions[transaction_id] = copy.deepcopy(transaction)
+        return transaction_id
+
+    def get(self, transaction_id: int) -> Transaction | None:
+        return copy.deepcopy(self._data.transactions.get(transaction_id))
+
+    def save(self, transaction: Transaction) -> None:
+        assert transaction.transaction_id in self._data.transactions, "save() is for transactions that were added"
+        self._data.transactions[transaction.transaction_id] = copy.deepcopy(transaction)
+
+    def has_open_for_tag(self, id_tag: str) -> bool:
+        # As the SQL repository: only a session that was started Accepted counts as charging.
+        return any(
+            t.id_tag == id_tag and t.is_open and t.start_status is AuthorizationStatus.ACCEPTED
+            for t in self._data.transactions.values()
+        )
+
+    def open_on_connector(self, charge_box_id: str, connector_id: int) -> list[Transaction]:
+        return [
+            copy.deepcopy(t)
+            for t in self._data.transactions.values()
+            if t.charge_box_id == charge_box_id and t.connector_id == connector_id and t.is_open
+        ]
+
+    def add_unknown_stop(self, stop: UnknownTransactionStop) -> None:
+        self._data.unknown_stops.append(stop)
+
+    @property
+    def unknown_stops(self) -> list[UnknownTransactionStop]:
+        return list(self._data.unknown_stops)
+
+    def __iter__(self) -> Iterator[Transaction]:
+        return iter(copy.deepcopy(list(self._data.transactions.values())))
+
+
+class FakeMeterValueRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def add(self, batch: MeterValueBatch) -> int:
+        self._data.meter_batches.append(batch)
+        return sum(len(reading.values) for reading in batch.readings)
+
+    @property
+    def batches(self) -> list[MeterValueBatch]:
+        return list(self._data.meter_batches)
+
+
+class FakeConnectorRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def record_status(self, change: ConnectorStatusChange) -> None:
+        self._data.connector_history.append(change)
+        self._data.connectors[(change.charge_box_id, change.connector_id)] = change
+
+    def current(self, charge_box_id: str, connector_id: int) -> ConnectorStatusChange | None:
+        return self._data.connectors.get((charge_box_id, connector_id))
+
+    @property
+    def history(self) -> list[ConnectorStatusChange]:
+        return list(self._data.connector_history)
+
+
+class FakeDataTransferRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def add(self, record: DataTransferRecord) -> None:
+        self._data.data_transfers.append(record)
+
+    @property
+    def records(self) -> list[DataTransferRecord]:
+        return list(self._data.data_transfers)
+
+
+class FakeUnitOfWork:
+    """One fake database and its transactions; ``uow_factory = lambda: uow`` hands the bus the same one each time.
+
+    Outside ``with`` the repositories show the committed state, so tests can seed and inspect through them.
+    ``committed`` says whether the last transaction committed; ``commits`` counts commits overall.
+    """
+
+    def __init__(self) -> None:
+        self._committed_data = FakeData()
+        self._ids = itertools.count(1)
+        self.events: list[Event] = []
+        self.committed = False
+        self.commits = 0
+        self.rollbacks = 0
+        self.in_transaction = False
+        self._bind(self._committed_data)
+
+    def _bind(self, data: FakeData) -> None:
+        self._data = data
+        self.stations = FakeStationRepository(data)
+        self.id_tags = FakeIdTagRepository(data)
+        self.transactions = FakeTransactionRepository(data, self._ids)
+        self.meter_values = FakeMeterValueRepository(data)
+        self.connectors = FakeConnectorRepository(data)
+        self.data_transfers = FakeDataTransferRepository(data)
+
+    def __enter__(self) -> FakeUnitOfWork:
+        assert not self.in_transaction, "FakeUnitOfWork entered twice"
+        self.in_transaction = True
+        self.committed = False
+        self.events = []
+        self._bind(copy.deepcopy(self._committed_data))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rollback()
+        self.in_transaction = False
+        self._bind(self._committed_data)
+
+    def commit(self) -> None:
+        assert self.in_transaction, "commit() outside a transaction"
+        self._committed_data = copy.deepcopy(self._data)
+        self.committed = True
+        self.commits += 1
+
+    def rollback(self) -> None:
+        # Discard whatever was done since the last commit.
+        self.rollbacks += 1
+        if self.in_transaction:
+            self._bind(copy.deepcopy(self._committed_data))
+
+    # Seeding helpers: write straight into the committed state, as a fixture would.
+
+    def seed_station(self, station: Station) -> Station:
+        self._committed_data.stations[station.charge_box_id] = copy.deepcopy(station)
+        return station
+
+    def seed_tag(self, tag: IdTag) -> IdTag:
+        self._committed_data.id_tags[tag.id_tag] = tag
+        return tag
+
+    def seed_transaction(self, transaction: Transaction) -> Transaction:
+        transaction = replace(transaction, transaction_id=next(self._ids))
+        assert transaction.transaction_id is not None
+        self._committed_data.transactions[transaction.transaction_id] = copy.deepcopy(transaction)
+        return transaction
