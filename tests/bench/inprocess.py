@@ -15,7 +15,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ def bare_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> lis
     root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
     header, payload = root[0], root[1][0]
     message_id = header.findtext("{http://www.w3.org/2005/08/addressing}MessageID")
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     name = etree.QName(payload).localname.replace("Request", "Response")
     inner = f"<c:currentTime>{now}</c:currentTime>" if name == "heartbeatResponse" else ""
     answer = (

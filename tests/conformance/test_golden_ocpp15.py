@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from ocpp_soap.wsgi import create_app
 from tests.conftest import GOLDEN
 
 CASES = sorted(p.name.removesuffix(".request.xml") for p in (GOLDEN / "ocpp15").glob("*.request.xml"))
-FIXED_NOW = datetime(2026, 11, 24, 10, 0, 0, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2026, 11, 24, 10, 0, 0, tzinfo=UTC)
 MESSAGE_ID = re.compile(rb"<wsa:MessageID>urn:uuid:[0-9a-f-]{36}</wsa:MessageID>")
 
 

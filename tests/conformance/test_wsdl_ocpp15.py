@@ -9,8 +9,8 @@ import requests
 import zeep
 
 from ocpp_soap.cli import render_wsdl
-from tests.conftest import REPO, official_wsdl
 from tests.conformance.wsdl_compare import WsdlModel
+from tests.conftest import REPO, official_wsdl
 
 ENDPOINT = "/services/centralSystemServiceOcpp15"
 

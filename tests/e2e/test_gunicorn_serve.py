@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -64,7 +64,7 @@ def _boot(url: str, station: str) -> None:
 def _start(url: str, station: str, connector: int) -> int:
     body = (
         f"<cs:startTransactionRequest><cs:connectorId>{connector}</cs:connectorId><cs:idTag>{station}-{connector}</cs:idTag>"
-        f"<cs:timestamp>{datetime.now(timezone.utc).isoformat()}</cs:timestamp><cs:meterStart>0</cs:meterStart>"
+        f"<cs:timestamp>{datetime.now(UTC).isoformat()}</cs:timestamp><cs:meterStart>0</cs:meterStart>"
         "</cs:startTransactionRequest>"
     )
     answer = post(f"{url}/services/centralSystemServiceOcpp15", envelope(body, charge_box=station))

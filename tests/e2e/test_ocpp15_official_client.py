@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -90,7 +90,7 @@ def test_unknown_station_boots_pending_and_is_rejected(official_client, live_ser
     )
     assert answer.status == "Rejected"
     assert answer.heartbeatInterval == 900
-    assert abs(answer.currentTime - datetime.now(timezone.utc)) < timedelta(seconds=5)
+    assert abs(answer.currentTime - datetime.now(UTC)) < timedelta(seconds=5)
     st.BootNotification(chargePointVendor="Elaad", chargePointModel="EVSE-1")
     (row,) = rows(gateway, orm.StationRow, charge_box_id="NEW1")
     assert row.registration_status == "Pending"
@@ -135,13 +135,13 @@ def test_never_booted_station_is_refused(official_client, live_server):
 
 def test_heartbeat(station, gateway):
     answer = station.Heartbeat()
-    assert abs(answer - datetime.now(timezone.utc)) < timedelta(seconds=5)
+    assert abs(answer - datetime.now(UTC)) < timedelta(seconds=5)
     (row,) = rows(gateway, orm.StationRow, charge_box_id="CB15")
-    assert abs(row.last_seen_at - datetime.now(timezone.utc)) < timedelta(seconds=5)
+    assert abs(row.last_seen_at - datetime.now(UTC)) < timedelta(seconds=5)
 
 
 def test_authorize_statuses(station, gateway):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     add_tag(gateway, IdTag("GOOD", AuthorizationStatus.ACCEPTED, now + timedelta(days=30), "PARENT"))
     add_tag(gateway, IdTag("OLD", AuthorizationStatus.ACCEPTED, now - timedelta(days=1)))
     add_tag(gateway, IdTag("BAD", AuthorizationStatus.BLOCKED))
@@ -155,7 +155,7 @@ def test_authorize_statuses(station, gateway):
 
 def test_transaction_lifecycle(station, gateway):
     add_tag(gateway, IdTag("TAG1", AuthorizationStatus.ACCEPTED))
-    started = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+    started = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     start = station.StartTransaction(connectorId=1, idTag="TAG1", timestamp=started, meterStart=1000, reservationId=7)
     assert start.idTagInfo.status == "Accepted"
     assert start.transactionId > 0
@@ -200,20 +200,20 @@ def test_transaction_lifecycle(station, gateway):
 
 
 def test_stop_for_unknown_transaction_is_recorded(station, gateway):
-    answer = station.StopTransaction(transactionId=987654, timestamp=datetime.now(timezone.utc), meterStop=5)
+    answer = station.StopTransaction(transactionId=987654, timestamp=datetime.now(UTC), meterStop=5)
     assert answer is None  # no idTag sent, so no idTagInfo to answer
     (stop,) = rows(gateway, orm.UnknownTransactionStopRow, charge_box_id="CB15")
     assert stop.reported_transaction_id == 987654 and stop.meter_stop == 5
 
 
 def test_meter_values_without_transaction(station, gateway):
-    station.MeterValues(connectorId=2, values=[{"timestamp": datetime.now(timezone.utc), "value": [{"_value_1": "42"}]}])
+    station.MeterValues(connectorId=2, values=[{"timestamp": datetime.now(UTC), "value": [{"_value_1": "42"}]}])
     (value,) = rows(gateway, orm.MeterValueRow, charge_box_id="CB15")
     assert value.transaction_id is None and value.connector_id == 2 and value.value == "42"
 
 
 def test_status_notification_with_every_field(station, gateway):
-    at = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
     station.StatusNotification(
         connectorId=1, status="Faulted", errorCode="GroundFailure", info="RCD tripped", timestamp=at,
         vendorId="com.vendor", vendorErrorCode="E42",
@@ -302,7 +302,7 @@ def test_many_stations_get_unique_transaction_ids(official_client, live_server, 
     def start(args: tuple[int, int]) -> int:
         st, connector = stations[args[0]], args[1]
         return st.StartTransaction(
-            connectorId=connector, idTag=f"T{args[0]}-{connector}", timestamp=datetime.now(timezone.utc), meterStart=0
+            connectorId=connector, idTag=f"T{args[0]}-{connector}", timestamp=datetime.now(UTC), meterStart=0
         ).transactionId
 
     jobs = [(n, c) for n in range(8) for c in range(1, 6)]
