@@ -5,34 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from spyne import ServiceBase, rpc
+from spyne import ServiceBase
 
 from ...domain import commands
 from ...domain import model as m
+from ..translation import bare, boot_details, boot_response, id_tag_info, optional_enum
 from . import types as t
-
-
-def _bare(request: type | None, response: type, name: str) -> Any:
-    """@rpc for a document/literal bare operation whose body elements are ``nameRequest`` / ``nameResponse``.
-
-    An empty request (Heartbeat) has no parameter: Spyne's bare style refuses an empty model as one.
-    """
-    lower = name[0].lower() + name[1:]
-    return rpc(
-        *(() if request is None else (request,)),
-        _returns=response,
-        _body_style="bare",
-        _in_message_name=f"{lower}Request",
-        _out_message_name=f"{lower}Response",
-    )
-
-
-def _enum(enum: type[Any], value: str | None) -> Any:
-    return None if value is None else enum(value)
-
-
-def id_tag_info(info: m.IdTagInfo) -> t.IdTagInfo:
-    return t.IdTagInfo(status=info.status.value, expiryDate=info.expiry_date, parentIdTag=info.parent_id_tag)
 
 
 def meter_readings(values: list[Any] | None) -> tuple[m.MeterReading, ...]:
@@ -42,11 +20,11 @@ def meter_readings(values: list[Any] | None) -> tuple[m.MeterReading, ...]:
             values=tuple(
                 m.SampledValue(
                     value=(sampled.value or "").strip(),
-                    context=_enum(m.ReadingContext, sampled.context),
-                    format=_enum(m.ValueFormat, sampled.format),
-                    measurand=_enum(m.Measurand, sampled.measurand),
-                    location=_enum(m.Location, sampled.location),
-                    unit=_enum(m.UnitOfMeasure, sampled.unit),
+                    context=optional_enum(m.ReadingContext, sampled.context),
+                    format=optional_enum(m.ValueFormat, sampled.format),
+                    measurand=optional_enum(m.Measurand, sampled.measurand),
+                    location=optional_enum(m.Location, sampled.location),
+                    unit=optional_enum(m.UnitOfMeasure, sampled.unit),
                 )
                 for sampled in reading.value or ()
             ),
@@ -56,52 +34,39 @@ def meter_readings(values: list[Any] | None) -> tuple[m.MeterReading, ...]:
 
 
 class CentralSystemService(ServiceBase):
-    @_bare(t.AuthorizeRequest, t.AuthorizeResponse, "Authorize")
+    @bare(t.AuthorizeRequest, t.AuthorizeResponse, "Authorize")
     def Authorize(ctx: Any, req: t.AuthorizeRequest) -> t.AuthorizeResponse:
         info = ctx.udc.dispatch(commands.AuthorizeIdTag(ctx.udc.origin, id_tag=req.idTag))
-        return t.AuthorizeResponse(idTagInfo=id_tag_info(info))
+        return t.AuthorizeResponse(idTagInfo=id_tag_info(info, t.IdTagInfo))
 
-    @_bare(t.BootNotificationRequest, t.BootNotificationResponse, "BootNotification")
+    @bare(t.BootNotificationRequest, t.BootNotificationResponse, "BootNotification")
     def BootNotification(ctx: Any, req: t.BootNotificationRequest) -> t.BootNotificationResponse:
-        details = m.BootDetails(
-            charge_point_vendor=req.chargePointVendor,
-            charge_point_model=req.chargePointModel,
-            charge_point_serial_number=req.chargePointSerialNumber,
-            charge_box_serial_number=req.chargeBoxSerialNumber,
-            firmware_version=req.firmwareVersion,
-            iccid=req.iccid,
-            imsi=req.imsi,
-            meter_type=req.meterType,
-            meter_serial_number=req.meterSerialNumber,
-        )
-        result = ctx.udc.dispatch(commands.BootChargingStation(ctx.udc.origin, details=details))
-        return t.BootNotificationResponse(
-            status=result.status.value, currentTime=result.current_time, heartbeatInterval=result.heartbeat_interval
-        )
+        result = ctx.udc.dispatch(commands.BootChargingStation(ctx.udc.origin, details=boot_details(req)))
+        return boot_response(result, t.BootNotificationResponse)
 
-    @_bare(t.DataTransferRequest, t.DataTransferResponse, "DataTransfer")
+    @bare(t.DataTransferRequest, t.DataTransferResponse, "DataTransfer")
     def DataTransfer(ctx: Any, req: t.DataTransferRequest) -> t.DataTransferResponse:
         result = ctx.udc.dispatch(
             commands.ReceiveDataTransfer(ctx.udc.origin, vendor_id=req.vendorId, message_id=req.messageId, data=req.data)
         )
         return t.DataTransferResponse(status=result.status.value, data=result.data)
 
-    @_bare(t.DiagnosticsStatusNotificationRequest, t.DiagnosticsStatusNotificationResponse, "DiagnosticsStatusNotification")
+    @bare(t.DiagnosticsStatusNotificationRequest, t.DiagnosticsStatusNotificationResponse, "DiagnosticsStatusNotification")
     def DiagnosticsStatusNotification(ctx: Any, req: Any) -> t.DiagnosticsStatusNotificationResponse:
         ctx.udc.dispatch(commands.UpdateDiagnosticsStatus(ctx.udc.origin, status=m.DiagnosticsStatus(req.status)))
         return t.DiagnosticsStatusNotificationResponse()
 
-    @_bare(t.FirmwareStatusNotificationRequest, t.FirmwareStatusNotificationResponse, "FirmwareStatusNotification")
+    @bare(t.FirmwareStatusNotificationRequest, t.FirmwareStatusNotificationResponse, "FirmwareStatusNotification")
     def FirmwareStatusNotification(ctx: Any, req: Any) -> t.FirmwareStatusNotificationResponse:
         ctx.udc.dispatch(commands.UpdateFirmwareStatus(ctx.udc.origin, status=m.FirmwareStatus(req.status)))
         return t.FirmwareStatusNotificationResponse()
 
-    @_bare(None, t.HeartbeatResponse, "Heartbeat")
+    @bare(None, t.HeartbeatResponse, "Heartbeat")
     def Heartbeat(ctx: Any) -> t.HeartbeatResponse:
         result = ctx.udc.dispatch(commands.RecordHeartbeat(ctx.udc.origin))
         return t.HeartbeatResponse(currentTime=result.current_time)
 
-    @_bare(t.MeterValuesRequest, t.MeterValuesResponse, "MeterValues")
+    @bare(t.MeterValuesRequest, t.MeterValuesResponse, "MeterValues")
     def MeterValues(ctx: Any, req: t.MeterValuesRequest) -> t.MeterValuesResponse:
         ctx.udc.dispatch(
             commands.RecordMeterValues(
@@ -113,7 +78,7 @@ class CentralSystemService(ServiceBase):
         )
         return t.MeterValuesResponse()
 
-    @_bare(t.StartTransactionRequest, t.StartTransactionResponse, "StartTransaction")
+    @bare(t.StartTransactionRequest, t.StartTransactionResponse, "StartTransaction")
     def StartTransaction(ctx: Any, req: t.StartTransactionRequest) -> t.StartTransactionResponse:
         result = ctx.udc.dispatch(
             commands.StartTransaction(
@@ -125,9 +90,11 @@ class CentralSystemService(ServiceBase):
                 reservation_id=req.reservationId,
             )
         )
-        return t.StartTransactionResponse(transactionId=result.transaction_id, idTagInfo=id_tag_info(result.id_tag_info))
+        return t.StartTransactionResponse(
+            transactionId=result.transaction_id, idTagInfo=id_tag_info(result.id_tag_info, t.IdTagInfo)
+        )
 
-    @_bare(t.StatusNotificationRequest, t.StatusNotificationResponse, "StatusNotification")
+    @bare(t.StatusNotificationRequest, t.StatusNotificationResponse, "StatusNotification")
     def StatusNotification(ctx: Any, req: t.StatusNotificationRequest) -> t.StatusNotificationResponse:
         ctx.udc.dispatch(
             commands.UpdateConnectorStatus(
@@ -143,7 +110,7 @@ class CentralSystemService(ServiceBase):
         )
         return t.StatusNotificationResponse()
 
-    @_bare(t.StopTransactionRequest, t.StopTransactionResponse, "StopTransaction")
+    @bare(t.StopTransactionRequest, t.StopTransactionResponse, "StopTransaction")
     def StopTransaction(ctx: Any, req: t.StopTransactionRequest) -> t.StopTransactionResponse:
         readings = tuple(r for data in req.transactionData or () for r in meter_readings(data.values))
         result = ctx.udc.dispatch(
@@ -157,4 +124,4 @@ class CentralSystemService(ServiceBase):
             )
         )
         info = result.id_tag_info
-        return t.StopTransactionResponse(idTagInfo=id_tag_info(info) if info is not None else None)
+        return t.StopTransactionResponse(idTagInfo=id_tag_info(info, t.IdTagInfo) if info is not None else None)

@@ -1,0 +1,258 @@
+"""The shared URL serves every OCPP version side by side, over loopback HTTP: routing by body namespace, the index
+its ``?wsdl`` answers, a station's binding moving between versions, and SOAP 1.1 stations without WS-Addressing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+import zeep
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ocpp_soap.domain import events
+from ocpp_soap.domain.model import Protocol
+from ocpp_soap.persistence import orm
+from ocpp_soap.soap.registry import ADDONS, INDEX_NS, SHARED_PATH
+from tests.conftest import official_wsdl
+from tests.helpers import CS12, CS15, SOAP11, envelope, post
+
+WSA = "http://www.w3.org/2005/08/addressing"
+PATH12 = "/services/centralSystemServiceOcpp12"
+PATH15 = "/services/centralSystemServiceOcpp15"
+STATION_URL = "http://192.0.2.40:8080/ChargePointService"
+INDEX = {"i": INDEX_NS}
+
+
+def rows(gateway: Any, model: type, **where: Any) -> list[Any]:
+    with Session(gateway.engine) as session:
+        return list(session.scalars(select(model).filter_by(**where)))
+
+
+def station_row(gateway: Any, charge_box_id: str) -> Any:
+    (row,) = rows(gateway, orm.StationRow, charge_box_id=charge_box_id)
+    return row
+
+
+def accept(gateway: Any, charge_box_id: str) -> None:
+    with Session(gateway.engine) as session, session.begin():
+        session.get(orm.StationRow, charge_box_id).registration_status = "Accepted"
+
+
+def zeep_station(wsdl: str, namespace: str, url: str, charge_box_id: str) -> Any:
+    """A zeep service from an official WSDL whose calls carry chargeBoxIdentity and wsa:From."""
+    client = zeep.Client(str(official_wsdl(wsdl)))
+    service = client.create_service(f"{{{namespace}}}CentralSystemServiceSoap", url)
+
+    def headers() -> list[Any]:
+        identity = etree.Element(f"{{{namespace}}}chargeBoxIdentity")
+        identity.text = charge_box_id
+        sender = etree.Element(f"{{{WSA}}}From")
+        etree.SubElement(sender, f"{{{WSA}}}Address").text = STATION_URL
+        return [identity, sender]
+
+    class Calls:
+        def __getattr__(self, operation: str) -> Any:
+            method = getattr(service, operation)
+            return lambda **kwargs: method(_soapheaders=headers(), **kwargs)
+
+    return Calls()
+
+
+# -- GET: where each version's WSDL is -----------------------------------------------------------------------
+
+
+def test_wsdl_index_lists_every_version_with_working_links(live_server):
+    response = requests.get(f"{live_server.url}{SHARED_PATH}?wsdl", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/xml")
+    index = etree.fromstring(response.content)
+    assert index.tag == f"{{{INDEX_NS}}}services"
+    assert index.get("address") == f"{live_server.url}{SHARED_PATH}"
+    services = index.findall("i:service", INDEX)
+    assert [(s.get("version"), s.get("namespace"), s.get("protocol")) for s in services] == [
+        (a.version, a.namespace, a.protocol.value) for a in ADDONS
+    ]
+    assert {s.get("version") for s in services} == {"1.2", "1.5"}
+    for service in services:
+        addon = next(a for a in ADDONS if a.version == service.get("version"))
+        endpoint = service.findtext("i:endpoint", namespaces=INDEX)
+        assert endpoint == f"{live_server.url}{addon.path}"
+        assert service.findtext("i:wsdl", namespaces=INDEX) == f"{endpoint}?wsdl"
+        wsdl = etree.fromstring(requests.get(f"{endpoint}?wsdl", timeout=10).content)
+        assert wsdl.get("targetNamespace") == addon.namespace
+        (location,) = wsdl.xpath("//*[local-name()='address']/@location")
+        assert location == endpoint
+
+
+def test_wsdl_index_follows_host_and_trailing_slash(live_server):
+    text = requests.get(
+        f"{live_server.url}{SHARED_PATH}/?wsdl", headers={"Host": "cs.example.net:8443"}, timeout=10
+    ).text
+    assert "<wsdl>http://cs.example.net:8443/services/centralSystemServiceOcpp12?wsdl</wsdl>" in text
+    assert "<wsdl>http://cs.example.net:8443/services/centralSystemServiceOcpp15?wsdl</wsdl>" in text
+
+
+def test_wsdl_index_uses_public_url_setting(tmp_path):
+    from werkzeug.test import Client
+
+    from ocpp_soap.config import Settings
+    from ocpp_soap.wsgi import create_app
+
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", public_url="https://ocpp.example.com/gw"))
+    try:
+        response = Client(app).get(f"{SHARED_PATH}?wsdl", headers={"Host": "10.0.0.5:8080"})
+        index = etree.fromstring(response.data)
+        assert index.get("address") == f"https://ocpp.example.com/gw{SHARED_PATH}"
+        wsdls = [w.text for w in index.iterfind("i:service/i:wsdl", INDEX)]
+        assert wsdls == [f"https://ocpp.example.com/gw{a.path}?wsdl" for a in ADDONS]
+    finally:
+        app.gateway.engine.dispose()
+
+
+def test_plain_get_names_the_versions(live_server):
+    text = requests.get(f"{live_server.url}{SHARED_PATH}", timeout=10).text
+    assert "1.2" in text and "1.5" in text and "?wsdl" in text
+
+
+# -- POST: routing by the body's namespace ---------------------------------------------------------------------
+
+
+def test_unknown_namespace_is_a_sender_fault_naming_it(live_server):
+    cs16 = "urn://Ocpp/Cs/2015/10/"
+    answer = post(f"{live_server.url}{SHARED_PATH}", envelope("<cs:heartbeatRequest/>", ns=cs16, action="/Heartbeat"))
+    assert answer.status == 400
+    assert answer.fault_code.endswith("Sender")
+    assert answer.findtext(".//s12:Subcode/s12:Value") == "UnknownNamespace"
+    assert cs16 in answer.fault_reason
+    assert CS12 in answer.fault_reason and CS15 in answer.fault_reason  # and what is served instead
+
+
+def test_unknown_namespace_in_soap11_is_a_client_fault(live_server):
+    cs16 = "urn://Ocpp/Cs/2015/10/"
+    answer = post(
+        f"{live_server.url}{SHARED_PATH}",
+        envelope("<cs:heartbeatRequest/>", ns=cs16, soap=SOAP11),
+        content_type="text/xml; charset=utf-8",
+    )
+    assert answer.status == 500  # SOAP 1.1 answers every fault with 500
+    assert answer.content_type.startswith("text/xml")
+    assert answer.fault_code.endswith("Client")
+    assert cs16 in answer.fault_reason
+
+
+def test_body_without_namespace_is_refused(live_server):
+    answer = post(f"{live_server.url}{SHARED_PATH}", envelope("<heartbeatRequest/>"))
+    assert answer.status == 400
+    assert "no namespace" in answer.fault_reason
+
+
+def test_15_station_through_the_shared_url(live_server, gateway):
+    station = zeep_station("ocpp15_centralsystem.wsdl", CS15, f"{live_server.url}{SHARED_PATH}", "S15")
+    assert station.BootNotification(chargePointVendor="V", chargePointModel="M").status == "Rejected"
+    accept(gateway, "S15")
+    station.DataTransfer(vendorId="com.example")
+    assert station.Heartbeat() is not None
+    assert station_row(gateway, "S15").protocol == "ocpp1.5-soap"
+
+
+def test_versioned_urls_do_not_route(live_server):
+    """A 1.2 body sent to the 1.5 URL is not silently served as 1.2."""
+    answer = post(f"{live_server.url}{PATH15}", envelope("<cs:heartbeatRequest/>", ns=CS12))
+    assert answer.status == 400
+    assert answer.findtext(".//s12:Subcode/s12:Value") == "UnknownOperation"
+
+
+# -- binding: a station is bound to the version it booted with ----------------------------------------------------
+
+
+@pytest.mark.parametrize("via", ["shared", "versioned"])
+def test_reboot_with_another_version_moves_the_binding(live_server, gateway, via):
+    paths = {"1.2": PATH12, "1.5": PATH15} if via == "versioned" else {"1.2": SHARED_PATH, "1.5": SHARED_PATH}
+    changes: list[events.StationBindingChanged] = []
+    gateway.bus.subscribe(events.StationBindingChanged, changes.append)
+    v15 = zeep_station("ocpp15_centralsystem.wsdl", CS15, f"{live_server.url}{paths['1.5']}", "MOVER")
+    v12 = zeep_station("ocpp12_centralsystem.wsdl", CS12, f"{live_server.url}{paths['1.2']}", "MOVER")
+
+    v15.BootNotification(chargePointVendor="V", chargePointModel="M")
+    accept(gateway, "MOVER")
+    v15.BootNotification(chargePointVendor="V", chargePointModel="M")
+    assert station_row(gateway, "MOVER").protocol == "ocpp1.5-soap"
+    assert changes == []  # booting again with the same version changes nothing
+
+    assert v12.BootNotification(chargePointVendor="V", chargePointModel="M12").status == "Accepted"
+    row = station_row(gateway, "MOVER")
+    assert (row.protocol, row.boot_count, row.charge_point_model) == ("ocpp1.2-soap", 3, "M12")
+    assert changes == [events.StationBindingChanged("MOVER", Protocol.OCPP15_SOAP, Protocol.OCPP12_SOAP)]
+    assert v12.Heartbeat() is not None  # still accepted: the registration belongs to the station, not the version
+
+    v15.BootNotification(chargePointVendor="V", chargePointModel="M")
+    assert station_row(gateway, "MOVER").protocol == "ocpp1.5-soap"
+    assert changes[-1] == events.StationBindingChanged("MOVER", Protocol.OCPP12_SOAP, Protocol.OCPP15_SOAP)
+
+
+# -- SOAP 1.1 without WS-Addressing (common with 1.2 stations) -----------------------------------------------------
+
+
+def soap11(body: str, charge_box: str = "OLD12") -> bytes:
+    """A SOAP 1.1 envelope as such stations write it: chargeBoxIdentity and nothing else in the header."""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>'
+        f'<soapenv:Envelope xmlns:soapenv="{SOAP11}" xmlns:ocpp="{CS12}">'
+        f"<soapenv:Header><ocpp:chargeBoxIdentity>{charge_box}</ocpp:chargeBoxIdentity></soapenv:Header>"
+        f"<soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>"
+    ).encode()
+
+
+def post11(url: str, body: str, action: str) -> Any:
+    response = requests.post(
+        url, data=soap11(body), headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{action}"'}, timeout=10
+    )
+    return response, etree.fromstring(response.content)
+
+
+@pytest.mark.parametrize("path", [PATH12, SHARED_PATH])
+def test_soap11_without_addressing_is_answered_in_soap11(live_server, gateway, path):
+    url = f"{live_server.url}{path}"
+    boot = (
+        "<ocpp:bootNotificationRequest><ocpp:chargePointVendor>Old</ocpp:chargePointVendor>"
+        "<ocpp:chargePointModel>Box</ocpp:chargePointModel></ocpp:bootNotificationRequest>"
+    )
+    response, xml = post11(url, boot, "/BootNotification")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == "text/xml"
+    assert xml.tag == f"{{{SOAP11}}}Envelope"
+    answer = xml.find(f"{{{SOAP11}}}Body/{{{CS12}}}bootNotificationResponse")
+    assert answer is not None, response.text
+    assert answer.findtext(f"{{{CS12}}}status") == "Rejected"
+    assert answer.findtext(f"{{{CS12}}}heartbeatInterval") == "900"
+
+    row = station_row(gateway, "OLD12")
+    assert row.protocol == "ocpp1.2-soap"
+    assert row.endpoint_address is None
+    assert "no wsa:From address" in row.address_problem
+
+    accept(gateway, "OLD12")
+    response, xml = post11(url, "<ocpp:heartbeatRequest/>", "/Heartbeat")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/xml")
+    assert xml.find(f"{{{SOAP11}}}Body/{{{CS12}}}heartbeatResponse/{{{CS12}}}currentTime") is not None
+    assert station_row(gateway, "OLD12").address_problem is not None  # still no address to call back
+
+    # Once it sends an address it can be called back.
+    answer = post(url, envelope("<cs:heartbeatRequest/>", charge_box="OLD12", ns=CS12, from_address=STATION_URL))
+    assert answer.status == 200
+    row = station_row(gateway, "OLD12")
+    assert (row.endpoint_address, row.address_problem) == (STATION_URL, None)
+
+
+@pytest.mark.parametrize("path", [PATH12, SHARED_PATH])
+def test_soap11_fault_for_an_unknown_station(live_server, path):
+    response, xml = post11(f"{live_server.url}{path}", "<ocpp:heartbeatRequest/>", "/Heartbeat")
+    assert response.status_code == 500
+    assert response.headers["Content-Type"].startswith("text/xml")
+    fault = xml.find(f"{{{SOAP11}}}Body/{{{SOAP11}}}Fault")
+    assert fault is not None
+    assert fault.findtext("faultcode").endswith("Client")
+    assert "BootNotification first" in fault.findtext("faultstring")
