@@ -316,6 +316,17 @@ class Transaction:
 
 
 @dataclass(frozen=True)
+class StationBindingChange:
+    """A station re-booted with another protocol version (a firmware upgrade): kept for the operator to see."""
+
+    charge_box_id: str
+    old_protocol: Protocol
+    new_protocol: Protocol
+    changed_at: datetime
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
 class UnknownTransactionStop:
     """A StopTransaction for a transaction id we never issued (or issued to another station): kept, not dropped."""
 

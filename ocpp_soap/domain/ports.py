@@ -13,6 +13,7 @@ from .model import (
     IdTag,
     MeterValueBatch,
     Station,
+    StationBindingChange,
     Transaction,
     UnknownTransactionStop,
 )
@@ -22,6 +23,7 @@ class StationRepository(TypingProtocol):
     def get(self, charge_box_id: str) -> Station | None: ...
     def add(self, station: Station) -> None: ...
     def save(self, station: Station) -> None: ...
+    def add_binding_change(self, change: StationBindingChange) -> None: ...
 
 
 class IdTagRepository(TypingProtocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..config import Settings
 from ..domain import commands, events
-from ..domain.model import ConnectorStatusChange, Station, wire_registration_status
+from ..domain.model import ConnectorStatusChange, Station, StationBindingChange, wire_registration_status
 from ..domain.ports import Clock, UnitOfWork
 from .access import accepted_station
 
@@ -27,6 +27,9 @@ def boot_charging_station(
         uow.stations.save(station)
 
     if protocol_changed and old_protocol is not None and station.protocol is not None:
+        uow.stations.add_binding_change(
+            StationBindingChange(station.charge_box_id, old_protocol, station.protocol, now, origin.message_id)
+        )
         uow.events.append(events.StationBindingChanged(station.charge_box_id, old_protocol, station.protocol))
     if station.endpoint_address != old_address or is_new:
         uow.events.append(

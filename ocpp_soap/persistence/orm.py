@@ -84,6 +84,20 @@ class StationRow(Base):
     diagnostics_status_at: Mapped[datetime | None]
 
 
+class StationBindingChangeRow(Base):
+    """Each time a station re-booted with another protocol version, and so moved to another add-on."""
+
+    __tablename__ = "station_binding_changes"
+    __table_args__ = (Index("ix_station_binding_changes_station_time", "charge_box_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    charge_box_id: Mapped[str] = mapped_column(ForeignKey("stations.charge_box_id", ondelete="CASCADE"))
+    old_protocol: Mapped[str] = mapped_column(String(32))
+    new_protocol: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime]
+    message_id: Mapped[str | None] = mapped_column(String(255))
+
+
 class IdTagRow(Base):
     __tablename__ = "id_tags"
 

@@ -20,6 +20,7 @@ from ..domain.model import (
     Protocol,
     RegistrationStatus,
     Station,
+    StationBindingChange,
     Transaction,
     UnknownTransactionStop,
 )
@@ -29,6 +30,7 @@ from .orm import (
     DataTransferRow,
     IdTagRow,
     MeterValueRow,
+    StationBindingChangeRow,
     StationRow,
     TransactionRow,
     UnknownTransactionStopRow,
@@ -70,6 +72,17 @@ class SqlStationRepository:
             self.add(station)
         else:
             _station_to_row(station, row)
+
+    def add_binding_change(self, change: StationBindingChange) -> None:
+        self._session.add(
+            StationBindingChangeRow(
+                charge_box_id=change.charge_box_id,
+                old_protocol=change.old_protocol.value,
+                new_protocol=change.new_protocol.value,
+                changed_at=change.changed_at,
+                message_id=change.message_id,
+            )
+        )
 
 
 def _station_from_row(row: StationRow) -> Station:

@@ -192,6 +192,20 @@ def test_reboot_with_another_version_moves_the_binding(live_server, gateway, via
     assert station_row(gateway, "MOVER").protocol == "ocpp1.5-soap"
     assert changes[-1] == events.StationBindingChanged("MOVER", Protocol.OCPP12_SOAP, Protocol.OCPP15_SOAP)
 
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from ocpp_soap.persistence.orm import StationBindingChangeRow
+
+    with Session(gateway.engine) as session:  # the history an operator will see
+        recorded = session.scalars(
+            select(StationBindingChangeRow).filter_by(charge_box_id="MOVER").order_by(StationBindingChangeRow.id)
+        ).all()
+    assert [(r.old_protocol, r.new_protocol) for r in recorded] == [
+        ("ocpp1.5-soap", "ocpp1.2-soap"),
+        ("ocpp1.2-soap", "ocpp1.5-soap"),
+    ]
+
 
 # -- SOAP 1.1 without WS-Addressing (common with 1.2 stations) -----------------------------------------------------
 

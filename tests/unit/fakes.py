@@ -22,6 +22,7 @@ from ocpp_soap.domain.model import (
     IdTag,
     MeterValueBatch,
     Station,
+    StationBindingChange,
     Transaction,
     UnknownTransactionStop,
 )
@@ -39,6 +40,7 @@ class FakeData:
     connectors: dict[tuple[str, int], ConnectorStatusChange] = field(default_factory=dict)
     connector_history: list[ConnectorStatusChange] = field(default_factory=list)
     data_transfers: list[DataTransferRecord] = field(default_factory=list)
+    binding_changes: list[StationBindingChange] = field(default_factory=list)
 
 
 class FakeStationRepository:
@@ -56,6 +58,13 @@ class FakeStationRepository:
 
     def save(self, station: Station) -> None:
         self._data.stations[station.charge_box_id] = copy.deepcopy(station)
+
+    def add_binding_change(self, change: StationBindingChange) -> None:
+        self._data.binding_changes.append(change)
+
+    @property
+    def binding_changes(self) -> list[StationBindingChange]:
+        return list(self._data.binding_changes)
 
     def __iter__(self) -> Iterator[Station]:
         return iter(copy.deepcopy(list(self._data.stations.values())))

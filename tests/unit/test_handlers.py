@@ -227,6 +227,10 @@ def test_boot_with_another_protocol_rebinds_the_station(accepted: Harness) -> No
     assert h.published_of(events.StationBindingChanged) == [
         events.StationBindingChanged("CB1", Protocol.OCPP15_SOAP, Protocol.OCPP12_SOAP)
     ]
+    (change,) = h.uow.stations.binding_changes
+    assert (change.old_protocol, change.new_protocol, change.changed_at) == (
+        Protocol.OCPP15_SOAP, Protocol.OCPP12_SOAP, NOW,
+    )
 
 
 def test_boot_details_are_replaced_at_each_boot(accepted: Harness) -> None:
