@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 
 from .bus import MessageBus
 from .config import Settings
-from .domain.ports import Clock, UnitOfWork
+from .domain.model import Protocol
+from .domain.ports import ChargePointClient, Clock, UnitOfWork
 from .handlers import COMMAND_HANDLERS
 from .handlers.data_transfer import DataTransferRegistry
 from .handlers.event_logging import EVENT_HANDLERS
@@ -39,6 +40,7 @@ def bootstrap(
     engine: Engine | None = None,
     clock: Clock = utc_now,
     create_tables: bool = True,
+    charge_point_clients: Mapping[Protocol, ChargePointClient] | None = None,
 ) -> Gateway:
     engine = engine or create_database_engine(settings.database_url)
     if create_tables:
@@ -49,10 +51,20 @@ def bootstrap(
         return SqlAlchemyUnitOfWork(session_factory)
 
     registry = DataTransferRegistry()
+    from .soap.charge_point_clients import ChargePointClients
+
+    clients = charge_point_clients or ChargePointClients(
+        public_url=settings.public_url, timeout=settings.command_timeout
+    )
     bus = MessageBus(
         uow_factory,
         COMMAND_HANDLERS,
         EVENT_HANDLERS,
-        dependencies={"clock": clock, "settings": settings, "data_transfer_registry": registry},
+        dependencies={
+            "clock": clock,
+            "settings": settings,
+            "data_transfer_registry": registry,
+            "charge_point_clients": clients,
+        },
     )
     return Gateway(settings, engine, bus, uow_factory, registry)

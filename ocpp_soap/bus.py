@@ -3,6 +3,9 @@
 Station messages (from the SOAP add-ons) and operator actions (from the CLI, web app and API) travel the same
 way. A handler is a plain function ``handler(command, uow, **dependencies) -> result``; the dependencies it
 names in its signature (``clock``, ``settings``, ...) are injected once, when the bus is built.
+
+A handler whose second parameter is ``uow_factory`` instead of ``uow`` runs its own transactions: operator
+commands toward stations do, because no database transaction may stay open while a station is called.
 """
 
 from __future__ import annotations
@@ -51,6 +54,9 @@ class MessageBus:
         deps = dict(dependencies or {})
         self._uow_factory = uow_factory
         self._command_handlers = {cmd: inject(h, deps) for cmd, h in command_handlers.items()}
+        self._own_transactions = {
+            cmd for cmd, h in command_handlers.items() if list(inspect.signature(h).parameters)[1:2] == ["uow_factory"]
+        }
         self._event_handlers: dict[type[Event], list[EventHandler]] = {
             evt: list(handlers) for evt, handlers in (event_handlers or {}).items()
         }
@@ -67,6 +73,8 @@ class MessageBus:
             handler = self._command_handlers[type(command)]
         except KeyError:
             raise NoHandler(f"no handler registered for {type(command).__name__}") from None
+        if type(command) in self._own_transactions:
+            return handler(command, self._uow_factory)  # type: ignore[arg-type]
         for attempt in range(1, self.MAX_ATTEMPTS + 1):
             uow = self._uow_factory()
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import sys
 from collections.abc import Sequence
@@ -26,6 +27,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     wsdl.add_argument("version", choices=_versions())
     wsdl.add_argument("--url", default="http://localhost/Ocpp/CentralSystemService/", help="service address to write")
 
+    command = commands.add_parser("command", help="send an operator command to a station and print its answer")
+    command.add_argument("station", help="the station's chargeBoxIdentity")
+    command.add_argument("operation", help="the OCPP operation, e.g. RemoteStartTransaction, Reset, GetConfiguration")
+    command.add_argument(
+        "fields", nargs="*", metavar="key=value",
+        help="request fields under their OCPP names; repeat a key for a list; JSON for nested values",
+    )
+
     db = commands.add_parser("db", help="database tasks")
     db.add_argument("action", choices=["init"], help="init: create the schema if it is missing")
 
@@ -40,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "wsdl":
         sys.stdout.write(render_wsdl(args.version, args.url).decode("utf-8"))
         return 0
+    if args.command == "command":
+        return _command(settings, args.station, args.operation, args.fields)
     if args.command == "db":
         from .persistence.database import create_database_engine, create_schema
 
@@ -47,6 +58,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("database schema is up to date")
         return 0
     return 1
+
+
+def _parse_fields(pairs: Sequence[str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"{pair!r} is not key=value")
+        value: Any = json.loads(raw) if raw[:1] in "[{" else raw
+        if key in fields:
+            previous = fields[key]
+            fields[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            fields[key] = value
+    return fields
+
+
+def _command(settings: Settings, station: str, operation: str, pairs: Sequence[str]) -> int:
+    from .bootstrap import bootstrap
+    from .domain.errors import DomainError
+    from .logging_setup import configure_logging
+    from .operator_input import parse_station_request
+
+    configure_logging("WARNING")
+    try:
+        request = parse_station_request(station, operation, _parse_fields(pairs))
+    except (DomainError, ValueError) as exc:
+        print(f"ocpp-soap: {exc}", file=sys.stderr)
+        return 2
+    gateway = bootstrap(settings)
+    try:
+        result = gateway.bus.handle(request)
+    except DomainError as exc:
+        print(f"ocpp-soap: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        gateway.engine.dispose()
+    report = {
+        "outcome": result.outcome.value,
+        "answer": result.answer,
+        "added": result.added,
+        "remarks": result.remarks,
+        "error": result.error,
+        "durationMs": round(result.duration_ms, 1),
+    }
+    print(json.dumps(report, indent=2, default=str))
+    return 0 if result.answered else 1
 
 
 def _versions() -> list[str]:

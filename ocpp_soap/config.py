@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite:///ocpp-soap.sqlite3"
 DEFAULT_HEARTBEAT_INTERVAL = 900
 DEFAULT_MAX_BODY = 1024 * 1024
+DEFAULT_COMMAND_TIMEOUT = 30
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -27,6 +28,7 @@ class Settings:
     public_url: str | None = None
     api_token: str | None = field(default=None, repr=False)
     max_body: int = DEFAULT_MAX_BODY
+    command_timeout: int = DEFAULT_COMMAND_TIMEOUT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -38,6 +40,7 @@ class Settings:
             public_url=_public_url(env),
             api_token=_token(env),
             max_body=_int(env, "OCPP_SOAP_MAX_BODY", DEFAULT_MAX_BODY, 1024, 64 * 1024 * 1024),
+            command_timeout=_int(env, "OCPP_SOAP_COMMAND_TIMEOUT", DEFAULT_COMMAND_TIMEOUT, 1, 600),
         )
 
 

@@ -31,6 +31,27 @@ class InvalidCommand(DomainError):
         self.field = field
 
 
+class OperationNotSupported(DomainError):
+    """The station's protocol version has no such operation (or it is not bound to any version yet)."""
+
+    def __init__(self, charge_box_id: str, operation: str, protocol: str | None) -> None:
+        where = f"its protocol {protocol}" if protocol else "it has not booted yet, so no protocol is known"
+        super().__init__(f"{operation} cannot be sent to station {charge_box_id!r}: {where} has no {operation}")
+        self.charge_box_id, self.operation, self.protocol = charge_box_id, operation, protocol
+
+
+class TransactionNotOpen(DomainError):
+    def __init__(self, charge_box_id: str, transaction_id: int) -> None:
+        super().__init__(f"transaction {transaction_id} is not open on station {charge_box_id!r}")
+        self.field = "transactionId"
+
+
+class UnknownReservation(DomainError):
+    def __init__(self, charge_box_id: str, reservation_id: int) -> None:
+        super().__init__(f"reservation {reservation_id} is not an active reservation of station {charge_box_id!r}")
+        self.field = "reservationId"
+
+
 class ConcurrencyConflict(Exception):
     """Storage refused a change because a concurrent one got there first; the whole command may be retried."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 from typing import Protocol as TypingProtocol
 
 from .events import Event
@@ -16,6 +17,15 @@ from .model import (
     StationBindingChange,
     Transaction,
     UnknownTransactionStop,
+)
+from .station_requests import (
+    CommandLogEntry,
+    ConfigurationValue,
+    LocalList,
+    Reservation,
+    StationCall,
+    StationCallResult,
+    StationRequest,
 )
 
 
@@ -52,6 +62,35 @@ class DataTransferRepository(TypingProtocol):
     def add(self, record: DataTransferRecord) -> None: ...
 
 
+class CommandLogRepository(TypingProtocol):
+    def add(self, entry: CommandLogEntry) -> int: ...
+
+
+class ReservationRepository(TypingProtocol):
+    def add(self, reservation: Reservation) -> int: ...
+    def get(self, reservation_id: int) -> Reservation | None: ...
+    def save(self, reservation: Reservation) -> None: ...
+
+
+class LocalListRepository(TypingProtocol):
+    def get(self, charge_box_id: str) -> LocalList | None: ...
+    def save(self, local_list: LocalList) -> None: ...
+
+
+class ConfigurationRepository(TypingProtocol):
+    def get_all(self, charge_box_id: str) -> list[ConfigurationValue]: ...
+    def put(self, charge_box_id: str, value: ConfigurationValue) -> None: ...
+
+
+class ChargePointClient(TypingProtocol):
+    """The add-on side of operator commands: turns a command into its OCPP call and calls the station."""
+
+    operations: frozenset[str]
+
+    def build(self, command: StationRequest, added: Mapping[str, Any]) -> StationCall: ...
+    def call(self, address: str, charge_box_id: str, call: StationCall) -> StationCallResult: ...
+
+
 class UnitOfWork(TypingProtocol):
     """One database transaction: enter, work through the repositories, commit (or leave and roll back)."""
 
@@ -61,6 +100,10 @@ class UnitOfWork(TypingProtocol):
     meter_values: MeterValueRepository
     connectors: ConnectorRepository
     data_transfers: DataTransferRepository
+    command_log: CommandLogRepository
+    reservations: ReservationRepository
+    local_lists: LocalListRepository
+    configuration: ConfigurationRepository
     events: list[Event]
 
     def __enter__(self) -> UnitOfWork: ...

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..domain import commands
-from . import authorization, data_transfer, stations, transactions
+from ..domain.station_requests import STATION_REQUESTS
+from . import authorization, data_transfer, station_requests, stations, transactions
 
 COMMAND_HANDLERS = {
     commands.BootChargingStation: stations.boot_charging_station,
@@ -17,3 +18,4 @@ COMMAND_HANDLERS = {
     commands.RecordMeterValues: transactions.record_meter_values,
     commands.ReceiveDataTransfer: data_transfer.receive_data_transfer,
 }
+COMMAND_HANDLERS.update({request: station_requests.send_station_request for request in STATION_REQUESTS})

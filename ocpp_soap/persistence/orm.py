@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -213,3 +215,62 @@ class DataTransferRow(Base):
     status: Mapped[str] = mapped_column(String(32))
     response_data: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
+
+
+class CommandLogRow(Base):
+    """Every operator command toward a station: station, operation, parameters, outcome, answer, duration."""
+
+    __tablename__ = "command_log"
+    __table_args__ = (Index("ix_command_log_station_time", "charge_box_id", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    charge_box_id: Mapped[str] = mapped_column(String(255))
+    operation: Mapped[str] = mapped_column(String(64))
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    requested_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(32), index=True)
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[float]
+    protocol: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(2048))
+
+
+class ReservationRow(Base):
+    __tablename__ = "reservations"
+    __table_args__ = (Index("ix_reservations_station_state", "charge_box_id", "state"),)
+
+    # The id is the reservationId sent to the station: the database sequence keeps it unique.
+    reservation_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    charge_box_id: Mapped[str] = mapped_column(ForeignKey("stations.charge_box_id", ondelete="CASCADE"))
+    connector_id: Mapped[int] = mapped_column(Integer)
+    id_tag: Mapped[str] = mapped_column(String(255))
+    parent_id_tag: Mapped[str | None] = mapped_column(String(255))
+    expiry_date: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class LocalListRow(Base):
+    __tablename__ = "local_lists"
+
+    charge_box_id: Mapped[str] = mapped_column(
+        ForeignKey("stations.charge_box_id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    entries: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
+class StationConfigurationRow(Base):
+    """The gateway's copy of each station's configuration keys, from GetConfiguration and ChangeConfiguration."""
+
+    __tablename__ = "station_configuration"
+
+    charge_box_id: Mapped[str] = mapped_column(
+        ForeignKey("stations.charge_box_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
+    readonly: Mapped[bool | None] = mapped_column(Boolean)
+    updated_at: Mapped[datetime]

@@ -15,6 +15,12 @@ from .repositories import (
     SqlStationRepository,
     SqlTransactionRepository,
 )
+from .station_state_repositories import (
+    SqlCommandLogRepository,
+    SqlConfigurationRepository,
+    SqlLocalListRepository,
+    SqlReservationRepository,
+)
 
 
 class SqlAlchemyUnitOfWork:
@@ -31,6 +37,10 @@ class SqlAlchemyUnitOfWork:
         self.meter_values = SqlMeterValueRepository(self.session)
         self.connectors = SqlConnectorRepository(self.session)
         self.data_transfers = SqlDataTransferRepository(self.session)
+        self.command_log = SqlCommandLogRepository(self.session)
+        self.reservations = SqlReservationRepository(self.session)
+        self.local_lists = SqlLocalListRepository(self.session)
+        self.configuration = SqlConfigurationRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:

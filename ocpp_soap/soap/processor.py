@@ -9,6 +9,7 @@ validation, (de)serialisation, the WSDL) and the HTTP and envelope handling in o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,10 +64,29 @@ def build_application(addon: AddOn) -> Application:
     )
 
 
+ContextFactory = Callable[[StationOrigin, str], Any]
+"""Builds what a service method finds in ``ctx.udc`` from the sender and the operation name."""
+
+
 class AddOnProcessor:
-    def __init__(self, addon: AddOn, bus: MessageBus) -> None:
+    """Runs requests through one add-on's Spyne service.
+
+    The central system passes a bus (its service methods dispatch domain commands through an :class:`Exchange`);
+    a simulated station passes its own ``context`` factory instead, since the same machinery serves the
+    charge-point service there.
+    """
+
+    def __init__(self, addon: AddOn, bus: MessageBus | None = None, *, context: ContextFactory | None = None) -> None:
+        if context is None:
+            if bus is None:
+                raise ValueError("AddOnProcessor needs a bus or a context factory")
+            central_bus = bus
+
+            def context(origin: StationOrigin, operation: str) -> Exchange:
+                return Exchange(origin=origin, bus=central_bus, operation=operation)
+
         self.addon = addon
-        self.bus = bus
+        self._context = context
         self.app = build_application(addon)
         self._host = _SpyneHost(self.app)
         self._protocol: OcppBodyProtocol = self.app.in_protocol
@@ -84,7 +104,7 @@ class AddOnProcessor:
             descriptor = self._methods.get(body.tag)
             if descriptor is None:
                 raise SoapFault.sender(
-                    f"unknown operation: {body.tag} is not an OCPP {self.addon.version} central-system request",
+                    f"unknown operation: {body.tag} is not an OCPP {self.addon.version} {self.addon.service_name} request",
                     subcode="UnknownOperation",
                 )
             operation = descriptor.operation_name
@@ -127,7 +147,7 @@ class AddOnProcessor:
             address_problem=problem,
             message_id=headers.message_id,
         )
-        ctx.udc = Exchange(origin=origin, bus=self.bus, operation=operation)
+        ctx.udc = self._context(origin, operation)
         # An operation without parameters (Heartbeat) has an empty request type and takes no argument.
         ctx.in_object = [request] if descriptor.in_message._type_info else []
         try:

@@ -26,6 +26,7 @@ from ocpp_soap.domain.model import (
     Transaction,
     UnknownTransactionStop,
 )
+from ocpp_soap.domain.station_requests import CommandLogEntry, ConfigurationValue, LocalList, Reservation
 
 
 @dataclass
@@ -41,6 +42,10 @@ class FakeData:
     connector_history: list[ConnectorStatusChange] = field(default_factory=list)
     data_transfers: list[DataTransferRecord] = field(default_factory=list)
     binding_changes: list[StationBindingChange] = field(default_factory=list)
+    command_log: list[CommandLogEntry] = field(default_factory=list)
+    reservations: dict[int, Reservation] = field(default_factory=dict)
+    local_lists: dict[str, LocalList] = field(default_factory=dict)
+    configuration: dict[tuple[str, str], ConfigurationValue] = field(default_factory=dict)
 
 
 class FakeStationRepository:
@@ -165,6 +170,62 @@ class FakeDataTransferRepository:
         return list(self._data.data_transfers)
 
 
+class FakeCommandLogRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def add(self, entry: CommandLogEntry) -> int:
+        self._data.command_log.append(entry)
+        return len(self._data.command_log)
+
+    @property
+    def entries(self) -> list[CommandLogEntry]:
+        return list(self._data.command_log)
+
+
+class FakeReservationRepository:
+    def __init__(self, data: FakeData, ids: Iterator[int]) -> None:
+        self._data = data
+        self._ids = ids
+
+    def add(self, reservation: Reservation) -> int:
+        reservation.reservation_id = next(self._ids)
+        self._data.reservations[reservation.reservation_id] = copy.deepcopy(reservation)
+        return reservation.reservation_id
+
+    def get(self, reservation_id: int) -> Reservation | None:
+        return copy.deepcopy(self._data.reservations.get(reservation_id))
+
+    def save(self, reservation: Reservation) -> None:
+        assert reservation.reservation_id in self._data.reservations
+        self._data.reservations[reservation.reservation_id] = copy.deepcopy(reservation)
+
+
+class FakeLocalListRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def get(self, charge_box_id: str) -> LocalList | None:
+        return copy.deepcopy(self._data.local_lists.get(charge_box_id))
+
+    def save(self, local_list: LocalList) -> None:
+        self._data.local_lists[local_list.charge_box_id] = copy.deepcopy(local_list)
+
+
+class FakeConfigurationRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def get_all(self, charge_box_id: str) -> list[ConfigurationValue]:
+        return sorted((v for (cb, _), v in self._data.configuration.items() if cb == charge_box_id), key=lambda v: v.key)
+
+    def put(self, charge_box_id: str, value: ConfigurationValue) -> None:
+        old = self._data.configuration.get((charge_box_id, value.key))
+        if value.readonly is None and old is not None:
+            value = replace(value, readonly=old.readonly)
+        self._data.configuration[(charge_box_id, value.key)] = value
+
+
 class FakeUnitOfWork:
     """One fake database and its transactions; ``uow_factory = lambda: uow`` hands the bus the same one each time.
 
@@ -175,6 +236,7 @@ class FakeUnitOfWork:
     def __init__(self) -> None:
         self._committed_data = FakeData()
         self._ids = itertools.count(1)
+        self._reservation_ids = itertools.count(1)
         self.events: list[Event] = []
         self.committed = False
         self.commits = 0
@@ -190,6 +252,10 @@ class FakeUnitOfWork:
         self.meter_values = FakeMeterValueRepository(data)
         self.connectors = FakeConnectorRepository(data)
         self.data_transfers = FakeDataTransferRepository(data)
+        self.command_log = FakeCommandLogRepository(data)
+        self.reservations = FakeReservationRepository(data, self._reservation_ids)
+        self.local_lists = FakeLocalListRepository(data)
+        self.configuration = FakeConfigurationRepository(data)
 
     def __enter__(self) -> FakeUnitOfWork:
         assert not self.in_transaction, "FakeUnitOfWork entered twice"

@@ -113,7 +113,12 @@ class Harness:
         self.bus = MessageBus(
             lambda: self.uow,
             COMMAND_HANDLERS,
-            dependencies={"clock": self.clock, "settings": self.settings, "data_transfer_registry": self.registry},
+            dependencies={
+                "clock": self.clock,
+                "settings": self.settings,
+                "data_transfer_registry": self.registry,
+                "charge_point_clients": {},
+            },
         )
         self.published: list[events.Event] = []
         for event_type in events.Event.__subclasses__():
@@ -310,7 +315,8 @@ def non_boot_commands(o: StationOrigin) -> list[commands.StationCommand]:
 
 def test_every_station_command_but_boot_has_a_case_here() -> None:
     covered = {type(c) for c in non_boot_commands(origin())}
-    assert covered | {commands.BootChargingStation} == set(COMMAND_HANDLERS)
+    station_messages = {c for c in COMMAND_HANDLERS if issubclass(c, commands.StationCommand)}
+    assert covered | {commands.BootChargingStation} == station_messages
 
 
 @pytest.mark.parametrize("status", [RegistrationStatus.PENDING, RegistrationStatus.REJECTED])
@@ -856,6 +862,14 @@ def test_handlers_get_only_the_dependencies_they_name(accepted: Harness) -> None
     )
     bus.handle(commands.RecordHeartbeat(origin()))
     assert received == {"clock": accepted.clock}
+
+
+def test_a_dependency_the_bus_lacks_fails_when_the_bus_is_built(accepted: Harness) -> None:
+    def handler(cmd: commands.RecordHeartbeat, uow: FakeUnitOfWork, clock: Clock, mailer: object) -> None:
+        pass
+
+    with pytest.raises(TypeError, match="mailer"):
+        MessageBus(lambda: accepted.uow, {commands.RecordHeartbeat: handler}, dependencies={"clock": accepted.clock})
 
 
 def test_a_resent_start_gets_the_same_transaction_and_verdict(accepted: Harness) -> None:

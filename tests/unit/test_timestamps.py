@@ -120,7 +120,6 @@ def test_leap_day_is_a_date() -> None:
     assert parse_timestamp("2024-02-29T00:00:00Z") == datetime(2024, 2, 29, tzinfo=UTC)
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason="bug: out-of-range instants escape as OverflowError")
 @pytest.mark.parametrize("text", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
 def test_an_instant_outside_the_representable_range_is_an_invalid_timestamp(text: str) -> None:
     with pytest.raises(InvalidTimestamp):
@@ -150,7 +149,6 @@ def test_round_trip(text: str) -> None:
     assert format_timestamp(parse_timestamp(text)) == text
 
 
-@pytest.mark.xfail(strict=True, reason="bug: \\d without re.ASCII takes non-ASCII digits in the zone (see report)")
 def test_only_ascii_digits_are_digits() -> None:
     with pytest.raises(InvalidTimestamp):
         parse_timestamp("2024-05-01T12:00:00+\u0660\u0661")  # Arabic-Indic "01"
