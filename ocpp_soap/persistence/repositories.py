@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -232,7 +232,7 @@ class SqlMeterValueRepository:
 
     def add(self, batch: MeterValueBatch) -> int:
         rows = [
-            MeterValueRow(
+            dict(
                 charge_box_id=batch.charge_box_id,
                 connector_id=batch.connector_id,
                 transaction_id=batch.transaction_id,
@@ -250,7 +250,9 @@ class SqlMeterValueRepository:
             for reading in batch.readings
             for sampled in reading.values
         ]
-        self._session.add_all(rows)
+        if rows:
+            # One executemany instead of an ORM object per value: a message may carry thousands of values.
+            self._session.execute(insert(MeterValueRow), rows)
         return len(rows)
 
 

@@ -12,7 +12,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .envelope import SoapVersion, guess_version, split_envelope
+from lxml import etree
+
+from .addressing import FAULT_ACTION, RequestHeaders, read_headers
+from .envelope import Envelope, SoapVersion, guess_version, header_blocks, split_envelope
 from .faults import SoapFault, internal_fault
 from .processor import AddOnProcessor, SoapResult, fault_envelope
 from .xml_parsing import XmlRejected, parse_document
@@ -91,14 +94,10 @@ class SoapEndpoint:
         try:
             result = self._handle(environ, fallback)
         except SoapFault as fault:
-            version = fault.version or fallback
-            result = SoapResult(
-                fault.status_for(version), fault_envelope(version, fault), version.content_type(), None, None, None, fault
-            )
+            result = _fault_result(fault.version or fallback, fault, RequestHeaders())
         except Exception:
             logger.exception("unexpected error in SOAP endpoint")
-            fault = internal_fault()
-            result = SoapResult(500, fault_envelope(fallback, fault), fallback.content_type(), None, None, None, fault)
+            result = _fault_result(fallback, internal_fault(), RequestHeaders())
         self._log(environ, result, time.perf_counter() - started)
         start_response(
             _status_line(result.status),
@@ -112,28 +111,38 @@ class SoapEndpoint:
             root = parse_document(data)
         except XmlRejected as exc:
             raise SoapFault.sender(str(exc), subcode="MalformedRequest", version=fallback) from None
-        envelope = split_envelope(root)
-        processor = self._only or self._route(envelope.body.tag, envelope.version)
+        try:
+            envelope = split_envelope(root)
+            processor = self._processor_for(envelope)
+        except SoapFault as fault:
+            # The document was read: the fault can answer its wsa:MessageID in its WS-Addressing namespace.
+            return _fault_result(fault.version or fallback, fault, read_headers(header_blocks(root)))
         return processor.process(envelope)
 
-    def _route(self, tag: str, version: SoapVersion) -> AddOnProcessor:
-        namespace = tag[1:].split("}")[0] if tag.startswith("{") else ""
+    def _processor_for(self, envelope: Envelope) -> AddOnProcessor:
+        """The add-on for the body's namespace; a versioned endpoint also takes a body its station left unqualified."""
+        namespace = etree.QName(envelope.body).namespace or ""
+        if self._only is not None and namespace in ("", self._only.addon.namespace):
+            return self._only
         processor = self._processors.get(namespace)
         if processor is None:
             served = ", ".join(f"{p.addon.namespace} (OCPP {p.addon.version})" for p in self._processors.values())
             shown = namespace or "no namespace"
+            where = "this endpoint" if self._only is not None else "this central system"
             raise SoapFault.sender(
-                f"the request body is in {shown}, which this central system does not serve; it serves {served}",
+                f"the request body {etree.QName(envelope.body).localname} is in {shown}, which {where} does not "
+                f"serve; it serves {served}",
                 subcode="UnknownNamespace",
-                version=version,
+                version=envelope.version,
             )
         return processor
 
     def _read_body(self, environ: dict[str, Any], version: SoapVersion) -> bytes:
+        """At most ``max_body`` bytes of the body; never a read that could wait for bytes the client will not send."""
         too_large = SoapFault.sender(
             f"the request body is larger than the limit of {self._max_body} bytes", version=version, http_status=413
         )
-        length_text = environ.get("CONTENT_LENGTH") or ""
+        length_text = (environ.get("CONTENT_LENGTH") or "").strip()
         stream = environ["wsgi.input"]
         if length_text:
             try:
@@ -142,8 +151,14 @@ class SoapEndpoint:
                 raise SoapFault.sender(f"invalid Content-Length {length_text!r}", version=version) from None
             if length > self._max_body:
                 raise too_large
-            return stream.read(length) if length > 0 else b""
-        data = stream.read(self._max_body + 1)  # chunked or unknown length: read no more than the limit allows
+            return _read_up_to(stream, length) if length > 0 else b""
+        if not environ.get("wsgi.input_terminated"):
+            # PEP 3333: without a Content-Length the stream may only be read if the server marks its end (it
+            # does for chunked bodies); reading the raw socket would block until the client gives up.
+            raise SoapFault.sender(
+                "the request has neither a Content-Length nor a chunked body", version=version, http_status=411
+            )
+        data = _read_up_to(stream, self._max_body + 1)  # chunked: read no more than the limit allows
         if len(data) > self._max_body:
             raise too_large
         return data
@@ -163,7 +178,29 @@ class SoapEndpoint:
         )
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 413: "Payload Too Large", 500: "Internal Server Error"}
+_REASONS = {
+    200: "OK", 400: "Bad Request", 411: "Length Required", 413: "Payload Too Large", 500: "Internal Server Error",
+}
+
+
+def _read_up_to(stream: Any, size: int) -> bytes:
+    """``size`` bytes or all there is: a WSGI input stream, like a file, may return less than asked per read."""
+    parts = []
+    while size > 0:
+        part = stream.read(size)
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _fault_result(version: SoapVersion, fault: SoapFault, headers: RequestHeaders) -> SoapResult:
+    status = fault.status_for(version)
+    body = fault_envelope(version, fault, headers)
+    return SoapResult(
+        status, body, version.content_type(FAULT_ACTION), None, headers.charge_box_identity, headers.message_id, fault
+    )
 
 
 def _status_line(status: int) -> str:

@@ -67,6 +67,17 @@ def split_envelope(root: etree._Element) -> Envelope:
     return Envelope(version, headers, payload[0])
 
 
+def header_blocks(root: etree._Element) -> list[etree._Element]:
+    """The header blocks of whatever arrived, even an envelope :func:`split_envelope` refuses (a wrong or missing
+    Body, an unknown SOAP namespace): a fault about it can still answer the request's wsa:MessageID."""
+    if etree.QName(root).localname != "Envelope":
+        return []
+    for child in root:
+        if isinstance(child.tag, str) and etree.QName(child).localname == "Header":
+            return [block for block in child if isinstance(block.tag, str)]
+    return []
+
+
 def new_envelope(version: SoapVersion, nsmap: dict[str | None, str] | None = None) -> tuple[etree._Element, etree._Element, etree._Element]:
     """An empty response envelope: (Envelope, Header, Body)."""
     ns = version.envelope_ns

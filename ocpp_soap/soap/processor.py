@@ -29,6 +29,7 @@ from .faults import SoapFault, fault_from_domain_error, internal_fault
 from .spyne_protocol import OcppBodyProtocol
 
 logger = logging.getLogger(__name__)
+MAX_CHARGE_BOX_ID = 255  # the width of the stations key column
 
 
 @dataclass
@@ -108,6 +109,12 @@ class AddOnProcessor:
                     subcode="UnknownOperation",
                 )
             operation = descriptor.operation_name
+            if headers.charge_box_identity and len(headers.charge_box_identity) > MAX_CHARGE_BOX_ID:
+                raise SoapFault.sender(
+                    f"the chargeBoxIdentity is {len(headers.charge_box_identity)} characters long; "
+                    f"at most {MAX_CHARGE_BOX_ID} are accepted",
+                    subcode="InvalidChargeBoxIdentity",
+                )
             if not headers.charge_box_identity:
                 raise SoapFault.sender(
                     f"the chargeBoxIdentity SOAP header is missing or empty; it identifies the station "

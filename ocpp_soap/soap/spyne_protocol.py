@@ -1,8 +1,9 @@
 """The Spyne protocol our add-ons read and write message bodies with.
 
 Spyne does the (soft) schema validation; this subclass makes its answers useful to a station's engineer
-(faults name the element path, e.g. ``bootNotificationRequest/chargePointModel``) and reads timestamps the
-way stations really write them. Envelopes are handled by :mod:`ocpp_soap.soap.envelope`, not by Spyne.
+(faults name the element path, e.g. ``bootNotificationRequest/chargePointModel``, and what is wrong with it:
+the allowed values, the length limit, a missing element) and reads timestamps the way stations really write
+them. Envelopes are handled by :mod:`ocpp_soap.soap.envelope`, not by Spyne.
 """
 
 from __future__ import annotations
@@ -10,11 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from lxml import etree
-from spyne.model import Fault
-from spyne.model.primitive import DateTime
+from spyne.model import ComplexModelBase, Fault, XmlAttribute
+from spyne.model.primitive import DateTime, Decimal
 from spyne.protocol.soap import Soap12
 
 from .timestamps import InvalidTimestamp, format_timestamp, parse_timestamp
+
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+SHOWN = 40
+"""How many characters of a refused value a fault repeats."""
 
 
 class OcppBodyProtocol(Soap12):
@@ -27,14 +32,50 @@ class OcppBodyProtocol(Soap12):
 
     def from_element(self, ctx: Any, cls: Any, element: etree._Element) -> Any:
         try:
+            complex_type = isinstance(cls, type) and issubclass(cls, ComplexModelBase)
+            if element.get(XSI_NIL) in ("true", "1"):
+                # No OCPP element is nillable; on an optional simple element the meaning is still plain: absent.
+                if not complex_type and self.get_cls_attrs(cls).min_occurs == 0:
+                    return None
+                raise Fault("Client.ValidationError", "the element must have a value (xsi:nil is not allowed)")
+            if complex_type and element.attrib:
+                self._check_attributes(cls, element)
             return super().from_element(ctx, cls, element)
         except Fault as fault:
+            if getattr(fault, "ocpp_path", None) is None:  # raised here, not by a child: say what is wrong
+                fault.ocpp_reason = self._explain(cls, element, _text(fault.faultstring))
             _prefix_path(fault, element)
             raise
         except (ValueError, TypeError, OverflowError) as exc:
-            fault = Fault("Client.ValidationError", f"{exc}")
+            fault = Fault("Client.ValidationError", _shorten(str(exc), element.text))
             _prefix_path(fault, element)
             raise fault from None
+
+    def _check_attributes(self, cls: Any, element: etree._Element) -> None:
+        """Spyne reads XML attributes without validating them (a meter value's ``unit="parsec"`` would reach the
+        domain); check each declared attribute against its type's facets as elements are checked."""
+        members = cls.get_flat_type_info(cls)
+        for name, value in element.attrib.items():
+            member = None if "}" in name else members.get(name)
+            if member is None or not issubclass(member, XmlAttribute):
+                continue
+            simple = member.type
+            try:
+                valid = simple.validate_string(simple, value) and simple.validate_native(
+                    simple, self.from_unicode(simple, value)
+                )
+            except (Fault, ValueError, TypeError):
+                valid = False
+            if not valid:
+                problem = _value_problem(self.get_cls_attrs(simple), simple, value, has_children=False)
+                raise Fault("Client.ValidationError", f"attribute {name}: {problem}")
+
+    def _explain(self, cls: Any, element: etree._Element, reason: str) -> str:
+        if reason.endswith("member does not respect frequency constraints."):
+            return _occurrence_problem(self, cls, element, reason.split(" ")[0].strip("'\""))
+        if reason.endswith("could not be validated."):
+            return _value_problem(self.get_cls_attrs(cls), cls, element.text or "", has_children=len(element) > 0)
+        return _shorten(reason, element.text)
 
 
 def _datetime_from_text(cls: Any, text: str) -> Any:
@@ -44,21 +85,59 @@ def _datetime_from_text(cls: Any, text: str) -> Any:
         raise Fault("Client.ValidationError", str(exc)) from None
 
 
+def _value_problem(attrs: Any, cls: Any, value: str, *, has_children: bool) -> str:
+    if has_children:
+        return "the element must hold a value, not child elements"
+    if not value.strip():
+        return "the element is empty; it must hold a value"
+    shown = _show(value)
+    values = getattr(attrs, "values", None)
+    if values and value not in values:
+        return f"{shown} is not one of the allowed values: {', '.join(sorted(str(v) for v in values))}"
+    max_len = getattr(attrs, "max_len", None)
+    if isinstance(max_len, int) and len(value) > max_len:
+        return f"{shown} is {len(value)} characters long; at most {max_len} are allowed"
+    min_len = getattr(attrs, "min_len", None)
+    if isinstance(min_len, int) and len(value) < min_len:
+        return f"{shown} is {len(value)} characters long; at least {min_len} are required"
+    if isinstance(cls, type) and issubclass(cls, Decimal):
+        return f"{shown} is out of range for {cls.get_type_name()}"
+    return f"{shown} is not a valid {cls.get_type_name()}"
+
+
+def _occurrence_problem(protocol: OcppBodyProtocol, cls: Any, element: etree._Element, member: str) -> str:
+    count = sum(1 for child in element if isinstance(child.tag, str) and etree.QName(child).localname == member)
+    child_cls = cls.get_flat_type_info(cls).get(member) if issubclass(cls, ComplexModelBase) else None
+    if child_cls is None:
+        return f"element {member} is missing or occurs too often"
+    attrs = protocol.get_cls_attrs(child_cls)
+    if count < attrs.min_occurs:
+        if count == 0:
+            return f"required element {member} is missing"
+        return f"element {member} occurs {count} times; at least {attrs.min_occurs} are required"
+    return f"element {member} occurs {count} times; at most {attrs.max_occurs} allowed"
+
+
 def _prefix_path(fault: Fault, element: etree._Element) -> None:
     """Build ``a/b/c: reason`` as the fault travels up from the element that failed."""
     name = etree.QName(element).localname if isinstance(element.tag, str) else "?"
     path = getattr(fault, "ocpp_path", None)
-    reason = getattr(fault, "ocpp_reason", None) or _plain_reason(fault.faultstring)
+    reason = getattr(fault, "ocpp_reason", None) or _text(fault.faultstring)
     fault.ocpp_path = f"{name}/{path}" if path else name
     fault.ocpp_reason = reason
     fault.faultstring = f"{fault.ocpp_path}: {reason}"
 
 
-def _plain_reason(text: Any) -> str:
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    text = str(text)
-    if text.endswith("member does not respect frequency constraints."):
-        member = text.split(" ")[0].strip("'\"")
-        return f"element {member} is missing or occurs too often"
-    return text
+def _show(value: str) -> str:
+    return repr(value if len(value) <= SHOWN else value[:SHOWN] + "...")
+
+
+def _shorten(reason: str, value: str | None) -> str:
+    """A reason that quotes a long refused value quotes only its start."""
+    if value and len(value) > SHOWN:
+        reason = reason.replace(repr(value), _show(value)).replace(value, value[:SHOWN] + "...")
+    return reason
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

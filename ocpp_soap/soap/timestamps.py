@@ -18,7 +18,7 @@ _PATTERN = re.compile(
     (?:[.,](?P<fraction>\d+))?
     \s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?
     \s*$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 
 
@@ -38,7 +38,10 @@ def parse_timestamp(text: str | None) -> datetime:
         value = datetime.fromisoformat(f"{match['date']}T{time}.{fraction}")
     except ValueError:
         raise InvalidTimestamp(f"{text!r} is not a valid date and time") from None
-    return value.replace(tzinfo=_zone(match["zone"], text)).astimezone(UTC)
+    try:
+        return value.replace(tzinfo=_zone(match["zone"], text)).astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-01:00 is past the last instant Python can hold
+        raise InvalidTimestamp(f"{text!r} is out of range") from None
 
 
 def _zone(zone: str | None, text: str) -> timezone:

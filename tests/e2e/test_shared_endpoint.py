@@ -162,7 +162,7 @@ def test_versioned_urls_do_not_route(live_server):
     """A 1.2 body sent to the 1.5 URL is not silently served as 1.2."""
     answer = post(f"{live_server.url}{PATH15}", envelope("<cs:heartbeatRequest/>", ns=CS12))
     assert answer.status == 400
-    assert answer.findtext(".//s12:Subcode/s12:Value") == "UnknownOperation"
+    assert answer.findtext(".//s12:Subcode/s12:Value") == "UnknownNamespace"
 
 
 # -- binding: a station is bound to the version it booted with ----------------------------------------------------
