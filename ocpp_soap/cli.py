@@ -25,7 +25,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     wsdl = commands.add_parser("wsdl", help="print the WSDL this gateway serves for a protocol version")
     wsdl.add_argument("version", choices=_versions())
-    wsdl.add_argument("--url", default="http://localhost/Ocpp/CentralSystemService/", help="service address to write")
+    wsdl.add_argument(
+        "--service", choices=["centralsystem", "chargepoint"], default="centralsystem",
+        help="which service's WSDL: the central system's (default) or the charge point's",
+    )
+    wsdl.add_argument("--url", default=None, help="service address to write (default: the official placeholder)")
 
     command = commands.add_parser("command", help="send an operator command to a station and print its answer")
     command.add_argument("station", help="the station's chargeBoxIdentity")
@@ -47,7 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "wsdl":
-        sys.stdout.write(render_wsdl(args.version, args.url).decode("utf-8"))
+        if args.service == "chargepoint":
+            from .soap.charge_point_wsdl import DEFAULT_ADDRESS, render_charge_point_wsdl
+
+            document = render_charge_point_wsdl(args.version, args.url or DEFAULT_ADDRESS)
+        else:
+            document = render_wsdl(args.version, args.url or "http://localhost/Ocpp/CentralSystemService/")
+        sys.stdout.write(document.decode("utf-8"))
         return 0
     if args.command == "command":
         return _command(settings, args.station, args.operation, args.fields)

@@ -105,6 +105,8 @@ class ZeepChargePointClient:
         try:
             answer = getattr(service, call.operation)(**call.fields, _soapheaders=self._headers(charge_box_id))
         except Fault as fault:
+            if fault.code is None:  # zeep's word for an error answer that holds no SOAP Fault at all
+                return result(sr.CallOutcome.BAD_ANSWER, error="the station answered an HTTP error without a SOAP Fault")
             return result(sr.CallOutcome.FAULT, error=f"the station answered with a SOAP Fault: {fault.message}")
         except requests.Timeout:
             return result(sr.CallOutcome.TIMEOUT, error=f"the station did not answer within {self._timeout_text()}")

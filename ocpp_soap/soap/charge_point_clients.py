@@ -12,12 +12,11 @@ from .charge_point_client import ZeepChargePointClient
 
 
 def charge_point_addons() -> dict[Protocol, tuple[AddOn, AddOn]]:
-    """Protocol -> (central-system add-on, charge-point add-on)."""
-    from . import v12, v15
-    from .v12.charge_point import CHARGE_POINT as CP12
-    from .v15.charge_point import CHARGE_POINT as CP15
+    """Protocol -> (central-system add-on, charge-point add-on), for every version this gateway serves."""
+    from .charge_point_wsdl import charge_point_addon
+    from .registry import ADDONS
 
-    return {v12.ADDON.protocol: (v12.ADDON, CP12), v15.ADDON.protocol: (v15.ADDON, CP15)}
+    return {cs.protocol: (cs, charge_point_addon(cs.version)) for cs in ADDONS}
 
 
 class ChargePointClients(Mapping[Protocol, ZeepChargePointClient]):
@@ -40,9 +39,9 @@ class ChargePointClients(Mapping[Protocol, ZeepChargePointClient]):
         central_system, charge_point = self._known()[protocol]
         with self._lock:
             if protocol not in self._clients:
-                from .charge_point_wsdl import render_charge_point_wsdl
+                from .charge_point_wsdl import charge_point_wsdl_path
 
-                wsdl = render_charge_point_wsdl(charge_point.version, "http://localhost/Ocpp/ChargePointService/")
+                wsdl = charge_point_wsdl_path(charge_point.version).read_bytes()
                 url = f"{self._public_url}{central_system.path}" if self._public_url else None
                 self._clients[protocol] = ZeepChargePointClient(
                     charge_point, wsdl, central_system_url=url, timeout=self._timeout

@@ -16,7 +16,8 @@ DEFAULT_ADDRESS = "http://localhost/Ocpp/ChargePointService/"
 """The placeholder address the official charge-point WSDLs (and our shipped copies) carry."""
 
 _MODULES = {"1.2": "ocpp_soap.soap.v12.charge_point", "1.5": "ocpp_soap.soap.v15.charge_point"}
-WSDL_DIR = Path(__file__).resolve().parents[2] / "wsdl"
+WSDL_DIR = Path(__file__).resolve().parents[1] / "wsdl"
+"""``ocpp_soap/wsdl``: in a checkout a link to the top-level ``wsdl/`` folder, in an installed copy the files."""
 
 
 def charge_point_versions() -> list[str]:

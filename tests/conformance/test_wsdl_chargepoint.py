@@ -1,0 +1,402 @@
+"""Our charge-point WSDLs (generated from the Spyne ChargePointService of 1.2 and 1.5) are wire-equivalent to the
+official ones, the copies in wsdl/ are what the code renders, and messages built from them are valid official
+messages: every request zeep builds from our WSDL, and every answer our service writes, validates against the
+official charge-point XML Schema."""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+import pytest
+import zeep
+from lxml import etree
+from spyne import MethodContext
+from spyne.server import ServerBase
+
+from ocpp_soap.soap.charge_point_wsdl import (
+    DEFAULT_ADDRESS,
+    charge_point_addon,
+    charge_point_wsdl_path,
+    render_charge_point_wsdl,
+)
+from ocpp_soap.soap.processor import body_elements, build_application
+from ocpp_soap.soap.v12 import charge_point_types as cp12
+from ocpp_soap.soap.v15 import charge_point_types as cp15
+from tests.conformance.wsdl_compare import WsdlModel
+from tests.conftest import official_wsdl
+
+SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+WSDL = "http://schemas.xmlsoap.org/wsdl/"
+XS = "http://www.w3.org/2001/XMLSchema"
+STATION = "CB-0001"
+
+
+def when(day: int, hour: int) -> datetime:
+    return datetime(2024, 3, day, hour, 30, tzinfo=UTC)
+
+
+# Realistic requests, every optional field filled in (a test below checks that none is left out).
+REQUESTS: dict[str, dict[str, Any]] = {
+    "CancelReservation": {"reservationId": 17},
+    "ChangeAvailability": {"connectorId": 2, "type": "Inoperative"},
+    "ChangeConfiguration": {"key": "HeartbeatInterval", "value": "900"},
+    "ClearCache": {},
+    "DataTransfer": {"vendorId": "com.example.chargers", "messageId": "SetTariff", "data": '{"tariff":"T2"}'},
+    "GetConfiguration": {"key": ["HeartbeatInterval", "MeterValueSampleInterval"]},
+    "GetDiagnostics": {
+        "location": "ftp://diag.example.net/uploads/CB-0001/",
+        "startTime": when(1, 0),
+        "stopTime": when(2, 0),
+        "retries": 3,
+        "retryInterval": 120,
+    },
+    "GetLocalListVersion": {},
+    "RemoteStartTransaction": {"idTag": "04E8A2B2C13F80", "connectorId": 1},
+    "RemoteStopTransaction": {"transactionId": 4711},
+    "ReserveNow": {
+        "connectorId": 1,
+        "expiryDate": when(5, 18),
+        "idTag": "04E8A2B2C13F80",
+        "parentIdTag": "FLEET-0042",
+        "reservationId": 17,
+    },
+    "Reset": {"type": "Soft"},
+    "SendLocalList": {
+        "updateType": "Differential",
+        "listVersion": 8,
+        "localAuthorisationList": [
+            {"idTag": "04E8A2B2C13F80", "idTagInfo": {"status": "Accepted", "expiryDate": when(31, 23), "parentIdTag": "FLEET-0042"}},
+            {"idTag": "0455AA12B3C4D5"},  # no idTagInfo: removed from the list
+        ],
+        "hash": "5d41402abc4b2a76b9719d911017c592",
+    },
+    "UnlockConnector": {"connectorId": 2},
+    "UpdateFirmware": {
+        "retrieveDate": when(6, 2),
+        "location": "https://firmware.example.net/cb/2.4.1.bin",
+        "retries": 5,
+        "retryInterval": 300,
+    },
+}
+
+# Realistic answers a station gives, as the service's response objects, every optional field filled in.
+RESPONSES: dict[str, Callable[[ModuleType], Any]] = {
+    "CancelReservation": lambda t: t.CancelReservationResponse(status="Accepted"),
+    "ChangeAvailability": lambda t: t.ChangeAvailabilityResponse(status="Scheduled"),
+    "ChangeConfiguration": lambda t: t.ChangeConfigurationResponse(status="NotSupported"),
+    "ClearCache": lambda t: t.ClearCacheResponse(status="Accepted"),
+    "DataTransfer": lambda t: t.DataTransferResponse(status="Accepted", data='{"applied":true}'),
+    "GetConfiguration": lambda t: t.GetConfigurationResponse(
+        configurationKey=[
+            t.KeyValue(key="HeartbeatInterval", readonly=False, value="900"),
+            t.KeyValue(key="ChargePointId", readonly=True, value=STATION),
+        ],
+        unknownKey=["MeterValueSampleInterval"],
+    ),
+    "GetDiagnostics": lambda t: t.GetDiagnosticsResponse(fileName="diag-CB-0001-20240302.zip"),
+    "GetLocalListVersion": lambda t: t.GetLocalListVersionResponse(listVersion=7),
+    "RemoteStartTransaction": lambda t: t.RemoteStartTransactionResponse(status="Accepted"),
+    "RemoteStopTransaction": lambda t: t.RemoteStopTransactionResponse(status="Rejected"),
+    "ReserveNow": lambda t: t.ReserveNowResponse(status="Occupied"),
+    "Reset": lambda t: t.ResetResponse(status="Accepted"),
+    "SendLocalList": lambda t: t.SendLocalListResponse(status="VersionMismatch", hash="5d41402abc4b2a76b9719d911017c592"),
+    "UnlockConnector": lambda t: t.UnlockConnectorResponse(status="Accepted"),
+    "UpdateFirmware": lambda t: t.UpdateFirmwareResponse(),
+}
+
+
+@dataclass(frozen=True)
+class Version:
+    version: str
+    official_file: str
+    tns: str
+    types: ModuleType
+    operations: frozenset[str]
+    response_actions: bool
+
+
+OCPP12_OPERATIONS = frozenset(
+    {
+        "ChangeAvailability", "ChangeConfiguration", "ClearCache", "GetDiagnostics", "RemoteStartTransaction",
+        "RemoteStopTransaction", "Reset", "UnlockConnector", "UpdateFirmware",
+    }
+)
+VERSIONS = [
+    Version("1.5", "ocpp15_chargepoint.wsdl", "urn://Ocpp/Cp/2012/06/", cp15, frozenset(REQUESTS), True),
+    Version("1.2", "ocpp12_chargepoint.wsdl", "urn://Ocpp/Cp/2010/08/", cp12, OCPP12_OPERATIONS, False),
+]
+
+
+@pytest.fixture(params=VERSIONS, ids=lambda v: f"ocpp{v.version}")
+def version(request: pytest.FixtureRequest) -> Version:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def official(version: Version) -> WsdlModel:
+    return WsdlModel(official_wsdl(version.official_file))
+
+
+@pytest.fixture
+def ours(version: Version) -> WsdlModel:
+    return WsdlModel(charge_point_wsdl_path(version.version))
+
+
+@pytest.fixture
+def official_schema(version: Version) -> etree.XMLSchema:
+    """The XML Schema embedded in the official WSDL, compiled on its own.
+
+    Its QName values (``type="tns:IdToken"``) use prefixes declared on the WSDL's root, so the stand-alone schema
+    element gets every namespace declaration in scope there."""
+    wsdl = etree.parse(str(official_wsdl(version.official_file)))
+    embedded = wsdl.getroot().find(f"{{{WSDL}}}types/{{{XS}}}schema")
+    assert embedded is not None
+    schema = etree.Element(embedded.tag, dict(embedded.attrib), nsmap=embedded.nsmap)
+    schema.extend(copy.deepcopy(child) for child in embedded)
+    return etree.XMLSchema(schema)
+
+
+def quiet_zeep_client(source: str) -> tuple[zeep.Client, list[warnings.WarningMessage]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client = zeep.Client(source)
+    return client, list(caught)
+
+
+def body_child(envelope: etree._Element) -> etree._Element:
+    body = envelope.find(f"{{{SOAP12_ENV}}}Body")
+    assert body is not None and len(body) == 1
+    return body[0]
+
+
+def declared_paths(structure: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every element path a WsdlModel structure declares (``localAuthorisationList/idTagInfo/status`` ...)."""
+    if structure[0] != "complex":
+        return
+    for name, _min, _max, _nillable, child in structure[1]:
+        yield (*prefix, name)
+        yield from declared_paths(child, (*prefix, name))
+
+
+def present_paths(element: etree._Element, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for child in element:
+        if isinstance(child.tag, str):
+            path = (*prefix, etree.QName(child).localname)
+            yield path
+            yield from present_paths(child, path)
+
+
+# -- the WSDL itself ---------------------------------------------------------------------------------------------
+
+
+def test_same_operations_actions_elements_and_header(ours: WsdlModel, official: WsdlModel, version: Version) -> None:
+    assert ours.tns == official.tns == version.tns
+    assert ours.operations() == official.operations()
+    assert set(ours.operations()) == version.operations
+    for name, op in ours.operations().items():
+        assert op["soap_action"] == op["input_action"] == f"/{name}"
+        assert op["output_action"] == (f"/{name}Response" if version.response_actions else None)
+        assert op["header"] == ("ChargeBoxIdentity", (version.tns, "chargeBoxIdentity"), "literal")
+        assert op["output_headers"] == 0
+
+
+def test_same_binding_shape(ours: WsdlModel, official: WsdlModel) -> None:
+    assert ours.binding_info() == official.binding_info()
+    assert ours.binding_info()["port_type"] == "ChargePointService"
+
+
+def test_same_element_structures(ours: WsdlModel, official: WsdlModel) -> None:
+    for name in official.elements:
+        assert name in ours.elements, f"missing element {name}"
+        assert ours.element_structure(name) == official.element_structure(name), name
+    assert set(ours.elements) == set(official.elements)
+
+
+def test_same_named_simple_types(ours: WsdlModel, official: WsdlModel) -> None:
+    assert official.named_simple_types() <= ours.named_simple_types()
+
+
+def test_shipped_file_is_what_the_code_renders(version: Version) -> None:
+    """Regenerate with ``charge_point_wsdl_path(v).write_bytes(render_charge_point_wsdl(v))``."""
+    assert charge_point_wsdl_path(version.version).read_bytes() == render_charge_point_wsdl(version.version, DEFAULT_ADDRESS)
+
+
+def test_rendered_address_is_the_one_asked_for(version: Version) -> None:
+    wsdl = render_charge_point_wsdl(version.version, "http://192.0.2.10:8080/ChargePointService?a=1&b=2")
+    assert b'location="http://192.0.2.10:8080/ChargePointService?a=1&amp;b=2"' in wsdl
+
+
+def test_unknown_version_is_refused() -> None:
+    with pytest.raises(ValueError, match="1.6"):
+        charge_point_addon("1.6")
+
+
+def test_addon_describes_the_charge_point_service(version: Version) -> None:
+    addon = charge_point_addon(version.version)
+    assert (addon.version, addon.namespace, addon.service_name, addon.path) == (
+        version.version, version.tns, "ChargePointService", "/ChargePointService",
+    )
+    assert addon.declares_response_actions is version.response_actions
+
+
+def test_zeep_loads_our_wsdl_without_warnings(version: Version, official: WsdlModel) -> None:
+    client, caught = quiet_zeep_client(str(charge_point_wsdl_path(version.version)))
+    assert not caught, [str(w.message) for w in caught]
+    ours_ops = client.service._binding._operations
+    official_client, _ = quiet_zeep_client(str(official_wsdl(version.official_file)))
+    assert sorted(ours_ops) == sorted(official_client.service._binding._operations) == sorted(version.operations)
+
+
+# -- messages ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def zeep_clients(version: Version) -> tuple[zeep.Client, zeep.Client]:
+    ours, _ = quiet_zeep_client(str(charge_point_wsdl_path(version.version)))
+    official, _ = quiet_zeep_client(str(official_wsdl(version.official_file)))
+    return ours, official
+
+
+def test_requests_zeep_builds_from_our_wsdl_are_valid_official_requests(
+    version: Version, official: WsdlModel, official_schema: etree.XMLSchema, zeep_clients: tuple[zeep.Client, zeep.Client]
+) -> None:
+    ours, official_client = zeep_clients
+    for name in sorted(version.operations):
+        envelope = ours.create_message(ours.service, name, **REQUESTS[name], _soapheaders={"ChargeBoxIdentity": STATION})
+        body = body_child(envelope)
+        assert etree.QName(body) == etree.QName(*official.operations()[name]["input_element"])
+        assert official_schema.validate(etree.ElementTree(copy.deepcopy(body))), (name, official_schema.error_log)
+        # every declared field, also nested ones, made it onto the wire
+        expected = set(declared_paths(official.element_structure(body.tag.split("}")[1])))
+        assert set(present_paths(body)) == expected, name
+
+        header = envelope.find(f"{{{SOAP12_ENV}}}Header/{{{version.tns}}}chargeBoxIdentity")
+        assert header is not None and header.text == STATION
+        assert official_schema.validate(etree.ElementTree(copy.deepcopy(header))), official_schema.error_log
+
+        same = official_client.create_message(
+            official_client.service, name, **REQUESTS[name], _soapheaders={"ChargeBoxIdentity": STATION}
+        )
+        assert etree.tostring(body, method="c14n") == etree.tostring(body_child(same), method="c14n"), name
+
+
+class _Host(ServerBase):  # type: ignore[misc]
+    """The minimal Spyne 'server' an Application needs to create method contexts (as a simulator's host has)."""
+
+    transport = "http://schemas.xmlsoap.org/soap/http"
+
+
+class RecordingStation:
+    """What a simulator puts in ``ctx.udc``: answers every operation with a canned response object."""
+
+    def __init__(self, types: ModuleType) -> None:
+        self.types = types
+        self.calls: list[tuple[str, Any]] = []
+
+    def handle(self, operation: str, request: Any) -> Any:
+        self.calls.append((operation, request))
+        return RESPONSES[operation](self.types)
+
+
+def test_service_reads_the_requests_and_writes_valid_official_answers(
+    version: Version, official: WsdlModel, official_schema: etree.XMLSchema, zeep_clients: tuple[zeep.Client, zeep.Client]
+) -> None:
+    """The round trip a station simulator makes: zeep's request is read by Spyne with our types, the service hands
+    it to ``ctx.udc.handle``, and the answer it writes is valid and read back by zeep with the official WSDL."""
+    ours, official_client = zeep_clients
+    addon = charge_point_addon(version.version)
+    app = build_application(addon)
+    host = _Host(app)
+    methods = {tag: handles[0] for tag, handles in app.interface.service_method_map.items()}
+    assert {d.operation_name for d in methods.values()} == version.operations
+    official_ops = official_client.service._binding._operations
+
+    for name in sorted(version.operations):
+        envelope = ours.create_message(ours.service, name, **REQUESTS[name], _soapheaders={"ChargeBoxIdentity": STATION})
+        body = body_child(envelope)
+        descriptor = methods[body.tag]
+        ctx = MethodContext(host, MethodContext.SERVER)
+        ctx.descriptor = descriptor
+        request = app.in_protocol.from_element(ctx, descriptor.in_message, body)
+        station = RecordingStation(version.types)
+        ctx.udc = station
+        ctx.in_object = [request] if descriptor.in_message._type_info else []
+        response = descriptor.service_class.call_wrapper(ctx)
+
+        assert len(station.calls) == 1 and station.calls[0][0] == name
+        received = station.calls[0][1]
+        if REQUESTS[name]:
+            assert isinstance(received, getattr(version.types, f"{name}Request"))
+            _assert_request_values(name, received)
+        else:
+            assert received is None
+
+        answer_envelope = etree.Element(f"{{{SOAP12_ENV}}}Envelope", nsmap={"s": SOAP12_ENV})
+        answer_body = etree.SubElement(answer_envelope, f"{{{SOAP12_ENV}}}Body")
+        app.out_protocol.to_parent(None, descriptor.out_message, response, answer_body, addon.namespace, body_elements(descriptor)[1])
+        answer = body_child(answer_envelope)
+        assert etree.QName(answer) == etree.QName(*official.operations()[name]["output_element"])
+        assert official_schema.validate(etree.ElementTree(copy.deepcopy(answer))), (name, official_schema.error_log)
+        expected = set(declared_paths(official.element_structure(etree.QName(answer).localname)))
+        assert set(present_paths(answer)) == expected, f"{name}: the answer should carry every declared field"
+
+        parsed = official_ops[name].process_reply(etree.fromstring(etree.tostring(answer_envelope)))
+        if name == "GetConfiguration":
+            assert [k.key for k in parsed.configurationKey] == ["HeartbeatInterval", "ChargePointId"]
+            assert parsed.configurationKey[1].readonly is True
+        elif name == "GetLocalListVersion":
+            assert parsed == 7
+        elif name == "DataTransfer":
+            assert parsed.status == "Accepted"
+        elif name == "GetDiagnostics":
+            assert parsed == "diag-CB-0001-20240302.zip"
+        elif name != "UpdateFirmware":
+            status = parsed if isinstance(parsed, str) else parsed.status
+            assert status == RESPONSES[name](version.types).status
+
+
+def _assert_request_values(name: str, received: Any) -> None:
+    """What Spyne read is what zeep sent (dates as aware datetimes, repeated fields as lists)."""
+    sent = REQUESTS[name]
+    for field, value in sent.items():
+        got = getattr(received, field)
+        if field == "localAuthorisationList":
+            assert [entry.idTag for entry in got] == [entry["idTag"] for entry in value]
+            info = got[0].idTagInfo
+            assert (info.status, info.expiryDate, info.parentIdTag) == (
+                "Accepted", value[0]["idTagInfo"]["expiryDate"], "FLEET-0042",
+            )
+            assert got[1].idTagInfo is None
+        elif isinstance(value, list):
+            assert list(got) == value, (name, field)
+        else:
+            assert got == value, (name, field)
+
+
+@pytest.mark.parametrize(
+    ("tns", "xml", "problem"),
+    [
+        (cp15.TNS, "<resetRequest xmlns='{ns}'><type>Medium</type></resetRequest>", "type"),
+        (cp12.TNS, "<resetRequest xmlns='{ns}'><type>Medium</type></resetRequest>", "type"),
+        (cp15.TNS, "<remoteStartTransactionRequest xmlns='{ns}'><idTag>{long}</idTag></remoteStartTransactionRequest>", "idTag"),
+        (cp15.TNS, "<reserveNowRequest xmlns='{ns}'><connectorId>1</connectorId></reserveNowRequest>", "expiryDate"),
+    ],
+    ids=["1.5-enum", "1.2-enum", "1.5-max-length", "1.5-missing"],
+)
+def test_the_service_refuses_what_the_official_schema_refuses(tns: str, xml: str, problem: str) -> None:
+    """A simulator serving these types validates like the official schema: values, lengths, occurrences."""
+    from spyne.model import Fault
+
+    addon = charge_point_addon("1.5" if tns == cp15.TNS else "1.2")
+    app = build_application(addon)
+    body = etree.fromstring(xml.format(ns=tns, long="0" * 21))
+    descriptor = app.interface.service_method_map[body.tag][0]
+    with pytest.raises(Fault) as raised:
+        app.in_protocol.from_element(MethodContext(_Host(app), MethodContext.SERVER), descriptor.in_message, body)
+    assert problem in str(raised.value.faultstring) + str(getattr(raised.value, "ocpp_reason", ""))

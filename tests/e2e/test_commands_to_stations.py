@@ -1,0 +1,186 @@
+"""Operator commands reach stations as the official charge-point schema says, with the right headers, and every
+way a station can fail becomes a distinct result. The station is a fake that validates what it receives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ocpp_soap.bootstrap import Gateway, bootstrap
+from ocpp_soap.config import Settings
+from ocpp_soap.domain import station_requests as sr
+from ocpp_soap.domain.errors import OperationNotSupported
+from ocpp_soap.domain.model import AuthorizationStatus, Protocol, RegistrationStatus, Station, Transaction
+from ocpp_soap.persistence.orm import CommandLogRow
+from tests.conftest import free_port, official_wsdl
+from tests.e2e.fake_station import FakeStation, official_schema
+
+CP = {"1.5": "urn://Ocpp/Cp/2012/06/", "1.2": "urn://Ocpp/Cp/2010/08/"}
+PROTOCOL = {"1.5": Protocol.OCPP15_SOAP, "1.2": Protocol.OCPP12_SOAP}
+CS_PATH = {"1.5": "/services/centralSystemServiceOcpp15", "1.2": "/services/centralSystemServiceOcpp12"}
+PUBLIC = "https://cs.example.net"
+LATER = datetime.now(UTC) + timedelta(hours=2)
+
+
+@pytest.fixture
+def gateway(tmp_path: Path) -> Iterator[Gateway]:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cmd.sqlite3'}", public_url=PUBLIC, command_timeout=2)
+    gw = bootstrap(settings)
+    yield gw
+    gw.engine.dispose()
+
+
+def station(gateway: Gateway, version: str, address: str, charge_box_id: str = "CB") -> str:
+    with gateway.uow_factory() as uow:
+        uow.stations.add(
+            Station(charge_box_id, RegistrationStatus.ACCEPTED, protocol=PROTOCOL[version], endpoint_address=address)
+        )
+        uow.commit()
+    return charge_box_id
+
+
+@pytest.fixture(params=["1.5", "1.2"])
+def version(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def fake(version: str) -> Iterator[FakeStation]:
+    schema = official_schema(official_wsdl(f"ocpp{version.replace('.', '')}_chargepoint.wsdl"))
+    station_ = FakeStation(CP[version], schema)
+    yield station_
+    station_.stop()
+
+
+def commands_for(version: str, cb: str, transaction_id: int) -> list[sr.StationRequest]:
+    common: list[sr.StationRequest] = [
+        sr.RequestRemoteStart(cb, id_tag="TAG1", connector_id=1),
+        sr.RequestRemoteStart(cb, id_tag="TAG2"),
+        sr.RequestRemoteStop(cb, transaction_id=transaction_id),
+        sr.RequestReset(cb, type=sr.ResetType.HARD),
+        sr.RequestUnlockConnector(cb, connector_id=1),
+        sr.RequestChangeAvailability(cb, connector_id=0, type=sr.AvailabilityType.INOPERATIVE),
+        sr.RequestChangeConfiguration(cb, key="HeartbeatInterval", value="300"),
+        sr.RequestClearCache(cb),
+        sr.RequestGetDiagnostics(cb, location="ftp://diag.example.net/up", start_time=LATER - timedelta(days=1),
+                                 stop_time=LATER, retries=3, retry_interval=60),
+        sr.RequestUpdateFirmware(cb, location="http://fw.example.net/fw.bin", retrieve_date=LATER, retries=2,
+                                 retry_interval=30),
+    ]
+    if version == "1.2":
+        return common
+    return common + [
+        sr.RequestGetConfiguration(cb, keys=("HeartbeatInterval", "Nope")),
+        sr.RequestGetConfiguration(cb),
+        sr.RequestSendLocalList(cb, sr.UpdateType.FULL, (
+            sr.LocalListEntry("A1", AuthorizationStatus.ACCEPTED, LATER, "PARENT"),
+            sr.LocalListEntry("B2", AuthorizationStatus.BLOCKED),
+        ), hash="abc"),
+        sr.RequestSendLocalList(cb, sr.UpdateType.DIFFERENTIAL, (sr.LocalListEntry("A1"),)),
+        sr.RequestGetLocalListVersion(cb),
+        sr.RequestReserveNow(cb, connector_id=1, expiry_date=LATER, id_tag="TAG1", parent_id_tag="PARENT"),
+        sr.RequestDataTransfer(cb, vendor_id="com.example", message_id="ping", data="hello"),
+    ]
+
+
+def test_every_operation_reaches_the_station_valid_with_headers(gateway: Gateway, fake: FakeStation, version: str) -> None:
+    cb = station(gateway, version, fake.url)
+    with gateway.uow_factory() as uow:
+        tx = uow.transactions.add(Transaction(cb, 1, "TAG1", datetime.now(UTC), 0, AuthorizationStatus.ACCEPTED))
+        uow.commit()
+    sent = commands_for(version, cb, tx)
+    for command in sent:
+        result = gateway.bus.handle(command)
+        assert result.answered, (command, result)
+    if version == "1.5":
+        reservation = gateway.bus.handle(
+            sr.RequestReserveNow(cb, connector_id=2, expiry_date=LATER, id_tag="TAG2")
+        ).added["reservationId"]
+        assert gateway.bus.handle(sr.RequestCancelReservation(cb, reservation_id=reservation)).answered
+    assert {r.operation for r in fake.received} == {c.operation for c in sent} | (
+        {"ReserveNow", "CancelReservation"} if version == "1.5" else set()
+    )
+    message_ids = set()
+    for received in fake.received:
+        assert received.schema_errors == [], (received.operation, received.schema_errors)
+        assert received.headers["chargeBoxIdentity"] == cb
+        assert received.headers["Action"] == f"/{received.operation}"
+        assert received.headers["To"] == fake.url
+        assert received.headers["From"] == received.headers["ReplyTo"] == PUBLIC + CS_PATH[version]
+        message_ids.add(received.headers["MessageID"])
+    assert len(message_ids) == len(fake.received)
+    with Session(gateway.engine) as session:
+        log = session.scalars(select(CommandLogRow).order_by(CommandLogRow.id)).all()
+    assert len(log) == len(fake.received)
+    assert all(row.outcome == "answered" and row.duration_ms > 0 for row in log)
+
+
+@pytest.mark.parametrize("version", ["1.5"])  # GetConfiguration, DataTransfer, GetLocalListVersion are 1.5 only
+def test_answers_come_back_with_their_fields(gateway: Gateway, fake: FakeStation, version: str) -> None:
+    cb = station(gateway, version, fake.url)
+    config = gateway.bus.handle(sr.RequestGetConfiguration(cb, keys=("HeartbeatInterval", "Nope")))
+    assert config.answer["configurationKey"] == [{"key": "HeartbeatInterval", "readonly": False, "value": "900"}]
+    assert config.answer["unknownKey"] == ["Nope"]
+    assert gateway.bus.handle(sr.RequestDataTransfer(cb, vendor_id="v")).answer == {"status": "Accepted", "data": "pong"}
+    assert gateway.bus.handle(sr.RequestGetLocalListVersion(cb)).answer == {"listVersion": 0}
+    assert gateway.bus.handle(sr.RequestGetDiagnostics(cb, location="ftp://x/")).answer == {"fileName": "diag-2026.zip"}
+    assert gateway.bus.handle(sr.RequestUpdateFirmware(cb, location="http://x/", retrieve_date=LATER)).answer == {}
+
+
+def test_1_2_station_is_refused_1_5_operations(gateway: Gateway) -> None:
+    cb = station(gateway, "1.2", "http://127.0.0.1:9/ChargePointService")
+    for command in (sr.RequestGetConfiguration(cb), sr.RequestDataTransfer(cb, vendor_id="v"),
+                    sr.RequestGetLocalListVersion(cb)):
+        with pytest.raises(OperationNotSupported, match="1.2"):
+            gateway.bus.handle(command)
+
+
+@pytest.mark.parametrize("mode", ["sloppy", "soap11"])
+def test_sloppy_answers_are_accepted(gateway: Gateway, fake: FakeStation, version: str, mode: str) -> None:
+    fake.mode = mode
+    cb = station(gateway, version, fake.url)
+    result = gateway.bus.handle(sr.RequestReset(cb, type=sr.ResetType.SOFT))
+    assert result.answered and result.answer == {"status": "Accepted"}
+
+
+def test_fault_is_a_result(gateway: Gateway, fake: FakeStation, version: str) -> None:
+    fake.mode = "fault"
+    cb = station(gateway, version, fake.url)
+    result = gateway.bus.handle(sr.RequestUnlockConnector(cb, connector_id=1))
+    assert result.outcome is sr.CallOutcome.FAULT and "connector is broken" in (result.error or "")
+
+
+def test_http_error_without_soap_is_a_bad_answer(gateway: Gateway, fake: FakeStation, version: str) -> None:
+    fake.mode = "http500"
+    cb = station(gateway, version, fake.url)
+    result = gateway.bus.handle(sr.RequestClearCache(cb))
+    assert result.outcome is sr.CallOutcome.BAD_ANSWER
+
+
+def test_slow_station_times_out(gateway: Gateway, fake: FakeStation, version: str) -> None:
+    fake.delay = 4  # the gateway waits 2 s
+    cb = station(gateway, version, fake.url)
+    result = gateway.bus.handle(sr.RequestReset(cb, type=sr.ResetType.SOFT))
+    assert result.outcome is sr.CallOutcome.TIMEOUT
+    assert 1.9 < result.duration_ms / 1000 < 3.5
+
+
+def test_unreachable_station_fails_fast(gateway: Gateway, version: str) -> None:
+    cb = station(gateway, version, f"http://127.0.0.1:{free_port()}/ChargePointService")
+    result = gateway.bus.handle(sr.RequestReset(cb, type=sr.ResetType.SOFT))
+    assert result.outcome is sr.CallOutcome.UNREACHABLE
+    assert "refused" in (result.error or "")
+    assert result.duration_ms < 1000
+
+
+def test_station_without_address(gateway: Gateway, version: str) -> None:
+    with gateway.uow_factory() as uow:
+        uow.stations.add(Station("MUTE", RegistrationStatus.ACCEPTED, protocol=PROTOCOL[version]))
+        uow.commit()
+    result = gateway.bus.handle(sr.RequestReset("MUTE", type=sr.ResetType.SOFT))
+    assert result.outcome is sr.CallOutcome.NO_ADDRESS
