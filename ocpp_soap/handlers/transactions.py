@@ -12,6 +12,7 @@ from ..domain.model import (
     authorize,
 )
 from ..domain.ports import Clock, UnitOfWork
+from ..domain.station_requests import ReservationState
 from .access import accepted_station
 
 
@@ -51,8 +52,18 @@ def start_transaction(
         reservation_id=cmd.reservation_id,
     )
     transaction_id = uow.transactions.add(transaction)
+    if cmd.reservation_id is not None:
+        _use_reservation(uow, station.charge_box_id, cmd.reservation_id)
     uow.events.append(events.TransactionStarted(station.charge_box_id, transaction_id, cmd.connector_id, cmd.id_tag))
     return commands.StartTransactionResult(transaction_id=transaction_id, id_tag_info=info)
+
+
+def _use_reservation(uow: UnitOfWork, charge_box_id: str, reservation_id: int) -> None:
+    """A start that names one of our reservations consumes it; a reservation we never made is ignored."""
+    reservation = uow.reservations.get(reservation_id)
+    if reservation is not None and reservation.charge_box_id == charge_box_id:
+        reservation.state = ReservationState.USED
+        uow.reservations.save(reservation)
 
 
 def stop_transaction(cmd: commands.StopTransaction, uow: UnitOfWork, clock: Clock) -> commands.StopTransactionResult:

@@ -184,3 +184,31 @@ def test_station_without_address(gateway: Gateway, version: str) -> None:
         uow.commit()
     result = gateway.bus.handle(sr.RequestReset("MUTE", type=sr.ResetType.SOFT))
     assert result.outcome is sr.CallOutcome.NO_ADDRESS
+
+
+@pytest.mark.parametrize("version", ["1.5"])
+def test_command_line(tmp_path: Path, fake: FakeStation, version: str, monkeypatch: pytest.MonkeyPatch,
+                      capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from ocpp_soap import cli
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("OCPP_SOAP_DATABASE_URL", url)
+    gw = bootstrap(Settings(database_url=url))
+    station(gw, version, fake.url, "CLI1")
+    gw.engine.dispose()
+
+    assert cli.main(["command", "CLI1", "GetConfiguration", "key=HeartbeatInterval", "key=Nope"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["outcome"] == "answered"
+    assert report["answer"]["unknownKey"] == ["Nope"]
+    assert fake.received[-1].body.findall(f"{{{CP[version]}}}key")[1].text == "Nope"
+
+    assert cli.main(["command", "CLI1", "ReserveNow", "connectorId=1", "idTag=T", f"expiryDate={LATER.isoformat()}"]) == 0
+    assert json.loads(capsys.readouterr().out)["added"]["reservationId"] >= 1
+
+    assert cli.main(["command", "CLI1", "Reset", "type=Medium"]) == 2
+    assert "type: expected one of Hard, Soft" in capsys.readouterr().err
+    assert cli.main(["command", "NOBODY", "ClearCache"]) == 2
+    assert "not known" in capsys.readouterr().err

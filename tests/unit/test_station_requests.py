@@ -211,3 +211,14 @@ def test_rejected_configuration_change_is_not_stored(s: Setup) -> None:
 
 def test_every_operator_command_has_a_handler() -> None:
     assert set(sr.STATION_REQUESTS) <= set(COMMAND_HANDLERS)
+
+
+def test_a_start_with_the_reservation_id_uses_the_reservation(s: Setup) -> None:
+    from ocpp_soap.domain import commands
+    from ocpp_soap.domain.model import StationOrigin
+
+    reserved = s.send(sr.RequestReserveNow("CB15", connector_id=1, expiry_date=NOW + timedelta(hours=1), id_tag="TAG"))
+    reservation_id = reserved.added["reservationId"]
+    origin = StationOrigin("CB15", Protocol.OCPP15_SOAP, ADDRESS)
+    s.bus.handle(commands.StartTransaction(origin, 1, "TAG", NOW, 0, reservation_id=reservation_id))
+    assert s.uow.reservations.get(reservation_id).state is sr.ReservationState.USED
