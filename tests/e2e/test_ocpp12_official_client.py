@@ -8,15 +8,13 @@ from typing import Any
 
 import pytest
 import zeep
-from lxml import etree
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from zeep.exceptions import Fault
 
 from ocpp_soap.domain.model import AuthorizationStatus, IdTag
 from ocpp_soap.persistence import orm
 from tests.conftest import official_wsdl
 from tests.helpers import CS12, envelope, post
+from tests.stations import ZeepStation, accept, add_tag, rows
 
 WSA = "http://www.w3.org/2005/08/addressing"
 STATION_URL = "http://192.0.2.12:8080/ChargePointService"
@@ -37,57 +35,21 @@ def url(request: pytest.FixtureRequest, live_server: Any) -> str:
     return f"{live_server.url}{PATHS[request.param]}"
 
 
-class Station:
-    """A station as zeep from the official 1.2 WSDL drives it, with wsa:From carrying its callback address."""
-
-    def __init__(self, client: zeep.Client, url: str, charge_box_id: str, address: str | None = STATION_URL) -> None:
-        self.service = client.create_service(f"{{{CS12}}}CentralSystemServiceSoap", url)
-        self.charge_box_id = charge_box_id
-        self.address = address
-
-    def headers(self) -> list[Any]:
-        identity = etree.Element(f"{{{CS12}}}chargeBoxIdentity")
-        identity.text = self.charge_box_id
-        blocks = [identity]
-        if self.address:
-            sender = etree.Element(f"{{{WSA}}}From")
-            etree.SubElement(sender, f"{{{WSA}}}Address").text = self.address
-            blocks.append(sender)
-        return blocks
-
-    def __getattr__(self, operation: str) -> Any:
-        method = getattr(self.service, operation)
-        return lambda **kwargs: method(_soapheaders=self.headers(), **kwargs)
-
-
-def rows(gateway: Any, model: type, **where: Any) -> list[Any]:
-    with Session(gateway.engine) as session:
-        return list(session.scalars(select(model).filter_by(**where)))
-
-
-def add_tag(gateway: Any, tag: IdTag) -> None:
-    uow = gateway.uow_factory()
-    with uow:
-        uow.id_tags.add(tag)
-        uow.commit()
-
-
-def accept(gateway: Any, charge_box_id: str) -> None:
-    with Session(gateway.engine) as session, session.begin():
-        session.get(orm.StationRow, charge_box_id).registration_status = "Accepted"
+def zeep_station(client: zeep.Client, url: str, charge_box_id: str, address: str | None = STATION_URL) -> ZeepStation:
+    return ZeepStation(client, CS12, url, charge_box_id, address)
 
 
 @pytest.fixture
-def station(official_client: zeep.Client, url: str, gateway: Any) -> Station:
+def station(official_client: zeep.Client, url: str, gateway: Any) -> ZeepStation:
     """A booted, accepted 1.2 station 'CB12'."""
-    st = Station(official_client, url, "CB12")
+    st = zeep_station(official_client, url, "CB12")
     st.BootNotification(chargePointVendor="Vendor", chargePointModel="Model")
     accept(gateway, "CB12")
     return st
 
 
 def test_unknown_station_boots_pending_and_is_bound_to_12(official_client, url, gateway):
-    st = Station(official_client, url, "NEW12")
+    st = zeep_station(official_client, url, "NEW12")
     answer = st.BootNotification(
         chargePointVendor="Elaad", chargePointModel="EVSE-1", chargePointSerialNumber="CP-SN-1",
         chargeBoxSerialNumber="CB-SN-1", firmwareVersion="1.2.3", iccid="8931", imsi="2041", meterType="ABB",
@@ -109,7 +71,7 @@ def test_unknown_station_boots_pending_and_is_bound_to_12(official_client, url, 
 
 
 def test_long_boot_strings_are_accepted_as_12_has_no_length_limits(official_client, url, gateway):
-    st = Station(official_client, url, "LONG12")
+    st = zeep_station(official_client, url, "LONG12")
     st.BootNotification(chargePointVendor="V" * 40, chargePointModel="M" * 40, firmwareVersion="F" * 80)
     (row,) = rows(gateway, orm.StationRow, charge_box_id="LONG12")
     assert row.charge_point_vendor == "V" * 40 and row.firmware_version == "F" * 80
@@ -121,7 +83,7 @@ def test_accepted_boot(station):
 
 
 def test_operations_refused_until_accepted(official_client, url):
-    st = Station(official_client, url, "PEND12")
+    st = zeep_station(official_client, url, "PEND12")
     st.BootNotification(chargePointVendor="V", chargePointModel="M")
     with pytest.raises(Fault) as info:
         st.Heartbeat()

@@ -7,14 +7,12 @@ from typing import Any
 
 import pytest
 import zeep
-from lxml import etree
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from zeep.exceptions import Fault
 
 from ocpp_soap.domain.model import AuthorizationStatus, IdTag
 from ocpp_soap.persistence import orm
 from tests.conftest import official_wsdl
+from tests.stations import ZeepStation, accept, add_tag, count, rows
 
 CS = "urn://Ocpp/Cs/2012/06/"
 WSA = "http://www.w3.org/2005/08/addressing"
@@ -26,63 +24,21 @@ def official_client() -> zeep.Client:
     return zeep.Client(str(official_wsdl("ocpp15_centralsystem.wsdl")))
 
 
-class Station:
-    """A station as zeep from the official WSDL drives it, with wsa:From carrying its callback address."""
-
-    def __init__(self, client: zeep.Client, url: str, charge_box_id: str, address: str | None = STATION_URL) -> None:
-        self.service = client.create_service(f"{{{CS}}}CentralSystemServiceSoap", url)
-        self.charge_box_id = charge_box_id
-        self.address = address
-
-    def headers(self) -> list[Any]:
-        identity = etree.Element(f"{{{CS}}}chargeBoxIdentity")
-        identity.text = self.charge_box_id
-        blocks = [identity]
-        if self.address:
-            sender = etree.Element(f"{{{WSA}}}From")
-            etree.SubElement(sender, f"{{{WSA}}}Address").text = self.address
-            blocks.append(sender)
-        return blocks
-
-    def __getattr__(self, operation: str) -> Any:
-        method = getattr(self.service, operation)
-        return lambda **kwargs: method(_soapheaders=self.headers(), **kwargs)
-
-
-def rows(gateway: Any, model: type, **where: Any) -> list[Any]:
-    with Session(gateway.engine) as session:
-        query = select(model).filter_by(**where)
-        return list(session.scalars(query))
-
-
-def count(gateway: Any, model: type) -> int:
-    with Session(gateway.engine) as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-def add_tag(gateway: Any, tag: IdTag) -> None:
-    uow = gateway.uow_factory()
-    with uow:
-        uow.id_tags.add(tag)
-        uow.commit()
-
-
-def accept(gateway: Any, charge_box_id: str) -> None:
-    with Session(gateway.engine) as session, session.begin():
-        session.get(orm.StationRow, charge_box_id).registration_status = "Accepted"
+def zeep_station(client: zeep.Client, url: str, charge_box_id: str, address: str | None = STATION_URL) -> ZeepStation:
+    return ZeepStation(client, CS, url, charge_box_id, address)
 
 
 @pytest.fixture
-def station(official_client: zeep.Client, live_server: Any, gateway: Any) -> Station:
+def station(official_client: zeep.Client, live_server: Any, gateway: Any) -> ZeepStation:
     """A booted, accepted station 'CB15'."""
-    st = Station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "CB15")
+    st = zeep_station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "CB15")
     st.BootNotification(chargePointVendor="Vendor", chargePointModel="Model")
     accept(gateway, "CB15")
     return st
 
 
 def test_unknown_station_boots_pending_and_is_rejected(official_client, live_server, gateway):
-    st = Station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "NEW1")
+    st = zeep_station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "NEW1")
     answer = st.BootNotification(
         chargePointVendor="Elaad", chargePointModel="EVSE-1", chargePointSerialNumber="CP-SN-1",
         chargeBoxSerialNumber="CB-SN-1", firmwareVersion="1.2.3", iccid="8931", imsi="2041", meterType="ABB",
@@ -101,7 +57,7 @@ def test_unknown_station_boots_pending_and_is_rejected(official_client, live_ser
 
 
 def test_boot_records_every_field_and_binding(official_client, live_server, gateway):
-    accept_later = Station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "CBX")
+    accept_later = zeep_station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "CBX")
     accept_later.BootNotification(chargePointVendor="V", chargePointModel="M")
     accept(gateway, "CBX")
     answer = accept_later.BootNotification(
@@ -118,7 +74,7 @@ def test_boot_records_every_field_and_binding(official_client, live_server, gate
 
 
 def test_operations_refused_until_accepted(official_client, live_server):
-    st = Station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "PEND")
+    st = zeep_station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "PEND")
     st.BootNotification(chargePointVendor="V", chargePointModel="M")
     with pytest.raises(Fault) as info:
         st.Heartbeat()
@@ -127,7 +83,7 @@ def test_operations_refused_until_accepted(official_client, live_server):
 
 
 def test_never_booted_station_is_refused(official_client, live_server):
-    st = Station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "GHOST")
+    st = zeep_station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "GHOST")
     with pytest.raises(Fault) as info:
         st.Heartbeat()
     assert "BootNotification first" in info.value.message
@@ -265,7 +221,7 @@ def test_address_refreshed_when_station_moves(station, gateway):
 
 
 def test_boot_without_address_marks_station_unreachable(official_client, live_server, gateway):
-    st = Station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "NOADDR", address=None)
+    st = zeep_station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", "NOADDR", address=None)
     st.BootNotification(chargePointVendor="V", chargePointModel="M")
     (row,) = rows(gateway, orm.StationRow, charge_box_id="NOADDR")
     assert row.endpoint_address is None
@@ -280,7 +236,7 @@ def test_auto_accept(official_client, tmp_path):
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'auto.sqlite3'}", auto_accept=True))
     server = LiveServer(app).start()
     try:
-        st = Station(official_client, f"{server.url}/services/centralSystemServiceOcpp15", "AUTO")
+        st = zeep_station(official_client, f"{server.url}/services/centralSystemServiceOcpp15", "AUTO")
         assert st.BootNotification(chargePointVendor="V", chargePointModel="M").status == "Accepted"
         assert st.Heartbeat() is not None
     finally:
@@ -294,7 +250,7 @@ def test_many_stations_get_unique_transaction_ids(official_client, live_server, 
     add_tag(gateway, IdTag("FLEET", AuthorizationStatus.ACCEPTED))
     stations = []
     for n in range(8):
-        st = Station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", f"F{n}")
+        st = zeep_station(official_client, f"{live_server.url}/services/centralSystemServiceOcpp15", f"F{n}")
         st.BootNotification(chargePointVendor="V", chargePointModel="M")
         accept(gateway, f"F{n}")
         stations.append(st)

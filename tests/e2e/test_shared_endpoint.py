@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from ocpp_soap.domain import events
 from ocpp_soap.domain.model import Protocol
-from ocpp_soap.persistence import orm
 from ocpp_soap.soap.registry import ADDONS, INDEX_NS, SHARED_PATH
 from tests.conftest import official_wsdl
 from tests.helpers import CS12, CS15, SOAP11, envelope, post
+from tests.stations import ZeepStation, accept, station_row
 
 WSA = "http://www.w3.org/2005/08/addressing"
 PATH12 = "/services/centralSystemServiceOcpp12"
@@ -26,39 +26,8 @@ STATION_URL = "http://192.0.2.40:8080/ChargePointService"
 INDEX = {"i": INDEX_NS}
 
 
-def rows(gateway: Any, model: type, **where: Any) -> list[Any]:
-    with Session(gateway.engine) as session:
-        return list(session.scalars(select(model).filter_by(**where)))
-
-
-def station_row(gateway: Any, charge_box_id: str) -> Any:
-    (row,) = rows(gateway, orm.StationRow, charge_box_id=charge_box_id)
-    return row
-
-
-def accept(gateway: Any, charge_box_id: str) -> None:
-    with Session(gateway.engine) as session, session.begin():
-        session.get(orm.StationRow, charge_box_id).registration_status = "Accepted"
-
-
-def zeep_station(wsdl: str, namespace: str, url: str, charge_box_id: str) -> Any:
-    """A zeep service from an official WSDL whose calls carry chargeBoxIdentity and wsa:From."""
-    client = zeep.Client(str(official_wsdl(wsdl)))
-    service = client.create_service(f"{{{namespace}}}CentralSystemServiceSoap", url)
-
-    def headers() -> list[Any]:
-        identity = etree.Element(f"{{{namespace}}}chargeBoxIdentity")
-        identity.text = charge_box_id
-        sender = etree.Element(f"{{{WSA}}}From")
-        etree.SubElement(sender, f"{{{WSA}}}Address").text = STATION_URL
-        return [identity, sender]
-
-    class Calls:
-        def __getattr__(self, operation: str) -> Any:
-            method = getattr(service, operation)
-            return lambda **kwargs: method(_soapheaders=headers(), **kwargs)
-
-    return Calls()
+def zeep_station(wsdl: str, namespace: str, url: str, charge_box_id: str) -> ZeepStation:
+    return ZeepStation(zeep.Client(str(official_wsdl(wsdl))), namespace, url, charge_box_id, STATION_URL)
 
 
 # -- GET: where each version's WSDL is -----------------------------------------------------------------------
@@ -192,8 +161,6 @@ def test_reboot_with_another_version_moves_the_binding(live_server, gateway, via
     assert station_row(gateway, "MOVER").protocol == "ocpp1.5-soap"
     assert changes[-1] == events.StationBindingChanged("MOVER", Protocol.OCPP12_SOAP, Protocol.OCPP15_SOAP)
 
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
 
     from ocpp_soap.persistence.orm import StationBindingChangeRow
 

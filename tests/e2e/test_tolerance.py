@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ocpp_soap.persistence import orm
+from tests import stations
 from tests.helpers import CS15, SOAP11, SOAP12, WSA, Answer, envelope, post
+from tests.stations import rows
 
 PATH = "/services/centralSystemServiceOcpp15"
 WSA_2004 = "http://schemas.xmlsoap.org/ws/2004/08/addressing"
@@ -20,14 +20,8 @@ STATION = "TOL1"
 STATION_URL = "http://192.0.2.77:8080/ChargePointService"
 
 
-def rows(gateway: Any, model: type, **where: Any) -> list[Any]:
-    with Session(gateway.engine) as session:
-        return list(session.scalars(select(model).filter_by(**where)))
-
-
 def station_row(gateway: Any) -> Any:
-    (row,) = rows(gateway, orm.StationRow, charge_box_id=STATION)
-    return row
+    return stations.station_row(gateway, STATION)
 
 
 @pytest.fixture
@@ -39,8 +33,7 @@ def url(live_server: Any, gateway: Any) -> str:
         "<cs:chargePointModel>M</cs:chargePointModel></cs:bootNotificationRequest>"
     )
     assert post(endpoint, envelope(boot, charge_box=STATION)).status == 200
-    with Session(gateway.engine) as session, session.begin():
-        session.get(orm.StationRow, STATION).registration_status = "Accepted"
+    stations.accept(gateway, STATION)
     return endpoint
 
 
