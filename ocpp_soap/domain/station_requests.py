@@ -31,6 +31,62 @@ class UpdateType(enum.StrEnum):
     FULL = "Full"
 
 
+# What stations answer (the exact OCPP values, in the official order).
+
+
+class UnlockStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+
+
+class ResetStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+
+
+class AvailabilityStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+    SCHEDULED = "Scheduled"
+
+
+class ClearCacheStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+
+
+class ConfigurationStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+    NOT_SUPPORTED = "NotSupported"
+
+
+class RemoteStartStopStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+
+
+class CancelReservationStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+
+
+class ReservationStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"
+    FAULTED = "Faulted"
+    OCCUPIED = "Occupied"
+    REJECTED = "Rejected"
+    UNAVAILABLE = "Unavailable"
+
+
+class UpdateStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"
+    FAILED = "Failed"
+    HASH_ERROR = "HashError"
+    NOT_SUPPORTED = "NotSupported"
+    VERSION_MISMATCH = "VersionMismatch"
+
+
 class CallOutcome(enum.StrEnum):
     ANSWERED = "answered"  # the station answered; its answer may still say Rejected
     NO_ADDRESS = "no-address"  # we know no address to call: nothing was sent

@@ -7,6 +7,7 @@ the type's own name back keeps the reference to the named type. Every element is
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
 from spyne import ComplexModel, Unicode
@@ -20,6 +21,12 @@ def simple_string(name: str, namespace: str, *, max_len: int | None = None, valu
     if values is not None:
         facets["values"] = list(values)
     return Unicode(type_name=name, __namespace__=namespace, nillable=False, **facets)
+
+
+def enum_string(name: str, enum: type[Enum], members: Iterable[Enum] | None = None, *, namespace: str) -> Any:
+    """A named string enumeration from a domain enum: all its members, or the chosen ones, in the enum's order."""
+    chosen = set(enum if members is None else members)
+    return simple_string(name, namespace, values=[member.value for member in enum if member in chosen])
 
 
 def element(cls: Any, *, min_occurs: int = 0, max_occurs: int | str = 1) -> Any:

@@ -6,8 +6,7 @@ stations is built from that WSDL. They follow the official 1.2 charge-point WSDL
 (no reservations, local lists, configuration reading nor DataTransfer), and the id tag of RemoteStartTransaction
 is a plain ``s:string`` (1.2 has no ``IdToken``). The rest is the same as in 1.5, in the 1.2 namespace.
 
-Enumerations take their values from the domain enums where the domain has one; the answer statuses the domain
-does not model yet keep the official values here (in the official order).
+Enumerations take their values from the domain enums.
 
 ClearCache has an empty request: its operation takes no parameter (Spyne's bare style refuses an empty model as
 one) and Spyne names the request type after the body element.
@@ -15,33 +14,30 @@ one) and Spyne names the request type after the body element.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from enum import Enum
+from functools import partial
 
 from spyne import AnyUri, ComplexModel, DateTime, Int, Unicode
 
 from ...domain import station_requests as sr
-from ..spyne_types import optional, required, simple_string
+from ..spyne_types import enum_string, optional, required
 
 TNS = "urn://Ocpp/Cp/2010/08/"
 
 
-def _enum(name: str, values: type[Enum] | Iterable[str]) -> object:
-    """A named string enumeration: a domain enum's values, or the official values where the domain has none."""
-    return simple_string(name, TNS, values=[getattr(value, "value", value) for value in values])
+_enum = partial(enum_string, namespace=TNS)
 
 
 # Request enumerations the domain models for operator commands
 ResetType = _enum("ResetType", sr.ResetType)
 AvailabilityType = _enum("AvailabilityType", sr.AvailabilityType)
 
-# Answer statuses without a domain enum (yet): the official values
-UnlockStatus = _enum("UnlockStatus", ("Accepted", "Rejected"))
-ResetStatus = _enum("ResetStatus", ("Accepted", "Rejected"))
-AvailabilityStatus = _enum("AvailabilityStatus", ("Accepted", "Rejected", "Scheduled"))
-ClearCacheStatus = _enum("ClearCacheStatus", ("Accepted", "Rejected"))
-ConfigurationStatus = _enum("ConfigurationStatus", ("Accepted", "Rejected", "NotSupported"))
-RemoteStartStopStatus = _enum("RemoteStartStopStatus", ("Accepted", "Rejected"))
+# Answer statuses
+UnlockStatus = _enum("UnlockStatus", sr.UnlockStatus)
+ResetStatus = _enum("ResetStatus", sr.ResetStatus)
+AvailabilityStatus = _enum("AvailabilityStatus", sr.AvailabilityStatus)
+ClearCacheStatus = _enum("ClearCacheStatus", sr.ClearCacheStatus)
+ConfigurationStatus = _enum("ConfigurationStatus", sr.ConfigurationStatus)
+RemoteStartStopStatus = _enum("RemoteStartStopStatus", sr.RemoteStartStopStatus)
 
 
 class _Type(ComplexModel):

@@ -7,21 +7,17 @@ subsets of the domain enums (so no value is written twice).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from enum import Enum
+from functools import partial
 
 from spyne import ComplexModel, DateTime, Int, Unicode
 
 from ...domain import model as m
-from ..spyne_types import optional, repeated, required, simple_string
+from ..spyne_types import enum_string, optional, repeated, required
 
 TNS = "urn://Ocpp/Cs/2010/08/"
 
 
-def _enum(name: str, enum: type[Enum], members: Iterable[Enum] | None = None) -> object:
-    """A named string enumeration of ``members`` (default: all of ``enum``), in the domain enum's order."""
-    chosen = set(enum if members is None else members)
-    return simple_string(name, TNS, values=[member.value for member in enum if member in chosen])
+_enum = partial(enum_string, namespace=TNS)
 
 
 CONNECTOR_STATUSES = (

@@ -7,8 +7,7 @@ official 1.5 charge-point WSDL; the types it shares with the central-system sche
 ``AuthorizationStatus``, ``DataTransferStatus``, the DataTransfer messages) are declared again here because the
 official document declares them in the Cp namespace.
 
-Enumerations take their values from the domain enums where the domain has one; the answer statuses the domain
-does not model yet keep the official values here (in the official order).
+Enumerations take their values from the domain enums.
 
 ClearCache and GetLocalListVersion have an empty request: their operations take no parameter (Spyne's bare
 style refuses an empty model as one) and Spyne names the request type after the body element.
@@ -16,21 +15,18 @@ style refuses an empty model as one) and Spyne names the request type after the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from enum import Enum
+from functools import partial
 
 from spyne import AnyUri, Boolean, ComplexModel, DateTime, Int, Unicode
 
 from ...domain import model as m
 from ...domain import station_requests as sr
-from ..spyne_types import optional, repeated, required, simple_string
+from ..spyne_types import enum_string, optional, repeated, required, simple_string
 
 TNS = "urn://Ocpp/Cp/2012/06/"
 
 
-def _enum(name: str, values: type[Enum] | Iterable[str]) -> object:
-    """A named string enumeration: a domain enum's values, or the official values where the domain has none."""
-    return simple_string(name, TNS, values=[getattr(value, "value", value) for value in values])
+_enum = partial(enum_string, namespace=TNS)
 
 
 # Shared with the central-system schema (declared again in the Cp namespace, as the official WSDL does)
@@ -43,16 +39,16 @@ ResetType = _enum("ResetType", sr.ResetType)
 AvailabilityType = _enum("AvailabilityType", sr.AvailabilityType)
 UpdateType = _enum("UpdateType", sr.UpdateType)
 
-# Answer statuses without a domain enum (yet): the official values
-UnlockStatus = _enum("UnlockStatus", ("Accepted", "Rejected"))
-ResetStatus = _enum("ResetStatus", ("Accepted", "Rejected"))
-AvailabilityStatus = _enum("AvailabilityStatus", ("Accepted", "Rejected", "Scheduled"))
-ClearCacheStatus = _enum("ClearCacheStatus", ("Accepted", "Rejected"))
-ConfigurationStatus = _enum("ConfigurationStatus", ("Accepted", "Rejected", "NotSupported"))
-RemoteStartStopStatus = _enum("RemoteStartStopStatus", ("Accepted", "Rejected"))
-CancelReservationStatus = _enum("CancelReservationStatus", ("Accepted", "Rejected"))
-ReservationStatus = _enum("ReservationStatus", ("Accepted", "Faulted", "Occupied", "Rejected", "Unavailable"))
-UpdateStatus = _enum("UpdateStatus", ("Accepted", "Failed", "HashError", "NotSupported", "VersionMismatch"))
+# Answer statuses
+UnlockStatus = _enum("UnlockStatus", sr.UnlockStatus)
+ResetStatus = _enum("ResetStatus", sr.ResetStatus)
+AvailabilityStatus = _enum("AvailabilityStatus", sr.AvailabilityStatus)
+ClearCacheStatus = _enum("ClearCacheStatus", sr.ClearCacheStatus)
+ConfigurationStatus = _enum("ConfigurationStatus", sr.ConfigurationStatus)
+RemoteStartStopStatus = _enum("RemoteStartStopStatus", sr.RemoteStartStopStatus)
+CancelReservationStatus = _enum("CancelReservationStatus", sr.CancelReservationStatus)
+ReservationStatus = _enum("ReservationStatus", sr.ReservationStatus)
+UpdateStatus = _enum("UpdateStatus", sr.UpdateStatus)
 
 
 class _Type(ComplexModel):

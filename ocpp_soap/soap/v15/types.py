@@ -5,18 +5,17 @@ The served and generated WSDL comes from these classes; enumerations take their 
 
 from __future__ import annotations
 
-from enum import Enum
+from functools import partial
 
 from spyne import ComplexModel, DateTime, Int, Unicode, XmlAttribute, XmlData
 
 from ...domain import model as m
-from ..spyne_types import optional, repeated, required, simple_string
+from ..spyne_types import enum_string, optional, repeated, required, simple_string
 
 TNS = "urn://Ocpp/Cs/2012/06/"
 
 
-def _enum(name: str, enum: type[Enum]) -> object:
-    return simple_string(name, TNS, values=[member.value for member in enum])
+_enum = partial(enum_string, namespace=TNS)
 
 
 IdToken = simple_string("IdToken", TNS, max_len=20)
