@@ -108,15 +108,16 @@ def _follow(
     if isinstance(cmd, sr.RequestReserveNow):
         reservation = uow.reservations.get(int(added["reservationId"]))
         assert reservation is not None
-        known = {s.value for s in sr.ReservationState}
-        reservation.state = sr.ReservationState(status) if status in known else sr.ReservationState.FAILED
+        # The station's ReservationStatus values are states of ours too; no answer at all means it failed.
+        answered = status in {s.value for s in sr.ReservationStatus}
+        reservation.state = sr.ReservationState(status) if answered else sr.ReservationState.FAILED
         uow.reservations.save(reservation)
-    elif isinstance(cmd, sr.RequestCancelReservation) and status == "Accepted":
+    elif isinstance(cmd, sr.RequestCancelReservation) and status == sr.CancelReservationStatus.ACCEPTED:
         reservation = uow.reservations.get(cmd.reservation_id)
         if reservation is not None:
             reservation.state = sr.ReservationState.CANCELLED
             uow.reservations.save(reservation)
-    elif isinstance(cmd, sr.RequestSendLocalList) and status == "Accepted":
+    elif isinstance(cmd, sr.RequestSendLocalList) and status == sr.UpdateStatus.ACCEPTED:
         version = cmd.list_version if cmd.list_version is not None else int(added["listVersion"])
         local_list = uow.local_lists.get(charge_box_id) or sr.LocalList(charge_box_id, 0, {}, now)
         local_list.apply(cmd.update_type, cmd.entries, version, now)
@@ -128,7 +129,7 @@ def _follow(
             "storedListVersion": stored_version,
             "listVersionMatches": stored_version == result.answer.get("listVersion"),
         }
-    elif isinstance(cmd, sr.RequestChangeConfiguration) and status == "Accepted":
+    elif isinstance(cmd, sr.RequestChangeConfiguration) and status == sr.ConfigurationStatus.ACCEPTED:
         uow.configuration.put(charge_box_id, sr.ConfigurationValue(cmd.key, cmd.value, None, now))
     elif isinstance(cmd, sr.RequestGetConfiguration) and result.answered:
         for item in result.answer.get("configurationKey") or ():
