@@ -1,4 +1,5 @@
-"""The ``ocpp-soap`` command: ``serve`` (gunicorn), ``wsdl`` (print a generated WSDL), ``db init``."""
+"""The ``ocpp-soap`` command: ``serve`` (gunicorn), ``command`` (an operator command toward a station),
+``simulate`` (simulated stations), ``wsdl`` (print a generated WSDL), ``db init``."""
 
 from __future__ import annotations
 
@@ -42,7 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = commands.add_parser("db", help="database tasks")
     db.add_argument("action", choices=["init"], help="init: create the schema if it is missing")
 
+    from .simulator.cli import add_simulate_command, run_simulate
+
+    add_simulate_command(commands)
+
     args = parser.parse_args(argv)
+    if args.command == "simulate":
+        return run_simulate(args)  # the simulator is not the gateway: it does not read OCPP_SOAP_* settings
     try:
         settings = Settings.from_env()
     except ConfigurationError as exc:
@@ -125,10 +132,10 @@ def _versions() -> list[str]:
 
 def render_wsdl(version: str, url: str) -> bytes:
     from .soap.processor import build_application
-    from .soap.registry import ADDONS
+    from .soap.registry import addon_for_version
     from .soap.wsdl import WsdlDocument
 
-    addon = next(a for a in ADDONS if a.version == version)
+    addon = addon_for_version(version)
     return WsdlDocument(addon, build_application(addon)).render(url)
 
 

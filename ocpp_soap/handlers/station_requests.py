@@ -124,10 +124,10 @@ def _follow(
         uow.local_lists.save(local_list)
     elif isinstance(cmd, sr.RequestGetLocalListVersion) and result.answered:
         stored = uow.local_lists.get(charge_box_id)
-        stored_version = stored.version if stored else None
+        # Version 0 is OCPP's "no list": what a station has before we ever sent one.
         return {
-            "storedListVersion": stored_version,
-            "listVersionMatches": stored_version == result.answer.get("listVersion"),
+            "storedListVersion": stored.version if stored else None,
+            "listVersionMatches": (stored.version if stored else 0) == result.answer.get("listVersion"),
         }
     elif isinstance(cmd, sr.RequestChangeConfiguration) and status == sr.ConfigurationStatus.ACCEPTED:
         uow.configuration.put(charge_box_id, sr.ConfigurationValue(cmd.key, cmd.value, None, now))

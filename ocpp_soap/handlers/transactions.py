@@ -115,6 +115,11 @@ def record_meter_values(cmd: commands.RecordMeterValues, uow: UnitOfWork, clock:
         transaction = uow.transactions.get(cmd.transaction_id)
         if transaction is not None and transaction.charge_box_id == station.charge_box_id:
             linked = cmd.transaction_id
+    else:
+        # OCPP 1.2 never names the transaction (1.5 may not): the connector's one open session is the one metered.
+        running = uow.transactions.open_on_connector(station.charge_box_id, cmd.connector_id)
+        if len(running) == 1:
+            linked = running[0].transaction_id
     count = uow.meter_values.add(
         MeterValueBatch(
             charge_box_id=station.charge_box_id,

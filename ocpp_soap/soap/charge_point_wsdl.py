@@ -45,6 +45,14 @@ def render_charge_point_wsdl(version: str, url: str = DEFAULT_ADDRESS) -> bytes:
     return WsdlDocument(addon, build_application(addon)).render(url)
 
 
+def central_system_wsdl_path(version: str) -> Path:
+    """Where the shipped central-system WSDL of an OCPP version is (``wsdl/ocpp15_centralsystem.wsdl``)."""
+    from .registry import addon_for_version
+
+    addon_for_version(version)  # refuse unknown versions
+    return WSDL_DIR / f"ocpp{version.replace('.', '')}_centralsystem.wsdl"
+
+
 def charge_point_wsdl_path(version: str) -> Path:
     """Where the shipped charge-point WSDL of an OCPP version is (``wsdl/ocpp15_chargepoint.wsdl``)."""
     charge_point_addon(version)  # refuse unknown versions

@@ -24,6 +24,14 @@ INDEX_NS = "urn:ocpp-soap:service-index"
 """Namespace of the document GET ``?wsdl`` answers on the shared URL (ours, not an OCPP one)."""
 
 
+def addon_for_version(version: str) -> AddOn:
+    """The central-system add-on of an OCPP version ("1.2", "1.5")."""
+    for addon in ADDONS:
+        if addon.version == version:
+            return addon
+    raise ValueError(f"no central-system service for OCPP {version!r}; known: {', '.join(a.version for a in ADDONS)}")
+
+
 def build_endpoints(bus: MessageBus, *, max_body: int, public_url: str | None) -> dict[str, SoapEndpoint]:
     """Path -> endpoint: one per add-on, plus the shared URL that routes by body namespace."""
     from .wsdl import WsdlDocument

@@ -144,9 +144,12 @@ def test_transaction_lifecycle_with_integer_meter_values(station, gateway):
         ("1500", started + timedelta(minutes=5)),
         ("2750", started + timedelta(minutes=10)),
     ]
-    for v in values:  # an integer reading carries no metadata; 1.2's MeterValues names no transaction
+    for v in values:  # an integer reading carries no metadata; 1.2's MeterValues names no transaction, so the
+        # reading is linked to the one session open on its connector
         assert (v.context, v.format, v.measurand, v.location, v.unit) == (None, None, None, None, None)
-        assert (v.connector_id, v.transaction_id, v.reported_transaction_id, v.source) == (1, None, None, "MeterValues")
+        assert (v.connector_id, v.transaction_id, v.reported_transaction_id, v.source) == (
+            1, start.transactionId, None, "MeterValues",
+        )
 
 
 def test_stop_without_id_tag_and_unknown_transaction(station, gateway):
