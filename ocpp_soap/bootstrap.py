@@ -15,7 +15,8 @@ from .domain.ports import ChargePointClient, Clock, UnitOfWork
 from .handlers import COMMAND_HANDLERS
 from .handlers.data_transfer import DataTransferRegistry
 from .handlers.event_logging import EVENT_HANDLERS
-from .persistence.database import create_database_engine, create_schema, create_session_factory
+from .persistence import schema
+from .persistence.database import create_database_engine, create_session_factory
 from .persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -34,6 +35,14 @@ class Gateway:
     data_transfer_registry: DataTransferRegistry
 
 
+def ensure_schema(engine: Engine) -> schema.SchemaStatus:
+    """Refuse a schema that is behind; create it in an empty SQLite database (the zero-configuration default).
+
+    PostgreSQL is never migrated implicitly: several nodes and workers start at once, and an operator decides
+    when the schema changes (``ocpp-soap db upgrade``)."""
+    return schema.check(engine, auto_upgrade_empty=engine.dialect.name == "sqlite")
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -42,9 +51,12 @@ def bootstrap(
     create_tables: bool = True,
     charge_point_clients: Mapping[Protocol, ChargePointClient] | None = None,
 ) -> Gateway:
+    """Build the gateway. With ``create_tables`` (the default) the schema is checked first: an empty embedded
+    SQLite database is migrated on the spot, anything else that is not at the newest revision raises
+    ``SchemaNotCurrent`` naming ``ocpp-soap db upgrade``. ``create_tables=False`` skips the check."""
     engine = engine or create_database_engine(settings.database_url)
     if create_tables:
-        create_schema(engine)
+        ensure_schema(engine)
     session_factory = create_session_factory(engine)
 
     def uow_factory() -> UnitOfWork:

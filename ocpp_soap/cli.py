@@ -1,5 +1,5 @@
 """The ``ocpp-soap`` command: ``serve`` (gunicorn), ``command`` (an operator command toward a station),
-``simulate`` (simulated stations), ``wsdl`` (print a generated WSDL), ``db init``."""
+``simulate`` (simulated stations), ``wsdl`` (print a generated WSDL), ``db upgrade | init | status``."""
 
 from __future__ import annotations
 
@@ -40,8 +40,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="request fields under their OCPP names; repeat a key for a list; JSON for nested values",
     )
 
-    db = commands.add_parser("db", help="database tasks")
-    db.add_argument("action", choices=["init"], help="init: create the schema if it is missing")
+    db = commands.add_parser("db", help="database schema: apply migrations, show where the database stands")
+    db.add_argument(
+        "action", choices=["upgrade", "init", "status"],
+        help="upgrade: apply every pending migration (creates the schema in an empty database); "
+        "init: the same as upgrade; status: print the schema revision and exit 1 unless it is current",
+    )
 
     from .simulator.cli import add_simulate_command, run_simulate
 
@@ -69,12 +73,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "command":
         return _command(settings, args.station, args.operation, args.fields)
     if args.command == "db":
-        from .persistence.database import create_database_engine, create_schema
-
-        create_schema(create_database_engine(settings.database_url))
-        print("database schema is up to date")
-        return 0
+        return _db(settings, args.action)
     return 1
+
+
+def _db(settings: Settings, action: str) -> int:
+    from .logging_setup import configure_logging
+    from .persistence import schema
+    from .persistence.database import create_database_engine
+
+    configure_logging("WARNING")
+    engine = create_database_engine(settings.database_url)
+    try:
+        status = schema.status(engine) if action == "status" else schema.upgrade(engine)
+    except schema.SchemaNotCurrent as exc:
+        print(f"ocpp-soap: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(status.describe())
+    return 0 if status.state is schema.SchemaState.CURRENT else 1
 
 
 def _parse_fields(pairs: Sequence[str]) -> dict[str, Any]:
@@ -104,7 +122,13 @@ def _command(settings: Settings, station: str, operation: str, pairs: Sequence[s
     except (DomainError, ValueError) as exc:
         print(f"ocpp-soap: {exc}", file=sys.stderr)
         return 2
-    gateway = bootstrap(settings)
+    from .persistence.schema import SchemaNotCurrent
+
+    try:
+        gateway = bootstrap(settings)
+    except SchemaNotCurrent as exc:
+        print(f"ocpp-soap: {exc}", file=sys.stderr)
+        return 2
     try:
         result = gateway.bus.handle(request)
     except DomainError as exc:
@@ -142,14 +166,21 @@ def render_wsdl(version: str, url: str) -> bytes:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
 
+    from .bootstrap import ensure_schema
     from .logging_setup import configure_logging
-    from .persistence.database import create_database_engine, create_schema
+    from .persistence.database import create_database_engine
+    from .persistence.schema import SchemaNotCurrent
 
     configure_logging()
-    # Create the schema once, in the master, so workers never race to create tables.
+    # Check the schema once, in the master, before any worker starts (and create it in an empty SQLite file).
     engine = create_database_engine(settings.database_url)
-    create_schema(engine)
-    engine.dispose()
+    try:
+        ensure_schema(engine)
+    except SchemaNotCurrent as exc:
+        print(f"ocpp-soap: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
 
     workers = args.workers or min(2 * multiprocessing.cpu_count() + 1, 8)
 

@@ -7,15 +7,17 @@ connection is ever shared across a fork.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from .bootstrap import Gateway, bootstrap
-from .config import Settings
+from .config import ConfigurationError, Settings
 from .logging_setup import configure_logging
 from .soap.registry import build_endpoints
 
+logger = logging.getLogger(__name__)
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -54,9 +56,23 @@ class _LazyApp:
         if self._app is None:
             with self._lock:
                 if self._app is None:
+                    from .persistence.schema import SchemaNotCurrent
+
                     configure_logging()
-                    self._app = create_app()
+                    try:
+                        self._app = create_app()
+                    except (ConfigurationError, SchemaNotCurrent) as exc:
+                        # Under a plain `gunicorn ocpp_soap.wsgi:app` this is the first place the problem shows:
+                        # say it once, plainly, and answer 503 rather than a traceback per request.
+                        logger.critical("ocpp-soap cannot start: %s", exc)
+                        return _unavailable(start_response, str(exc))
         return self._app(environ, start_response)
+
+
+def _unavailable(start_response: Callable[..., Any], reason: str) -> Iterable[bytes]:
+    body = f"ocpp-soap cannot start: {reason}\n".encode()
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 app = _LazyApp()

@@ -1,18 +1,34 @@
-"""Shared fixtures: a gateway on a temporary SQLite file, served over real loopback HTTP, and the official WSDLs."""
+"""Shared fixtures: a gateway on a fresh database, served over real loopback HTTP, and the official WSDLs.
+
+The database is a temporary SQLite file unless ``OCPP_SOAP_TEST_DATABASE_URL`` names a PostgreSQL server
+(``postgresql+psycopg://user:password@host/dbname``, a role that may create databases): then each test gets a
+database of its own on that server, copied from a template migrated once per session, and dropped afterwards.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL
 from werkzeug.serving import make_server
 
 from ocpp_soap.bootstrap import Gateway, bootstrap
 from ocpp_soap.config import Settings
 from ocpp_soap.logging_setup import quiet_spyne
+from ocpp_soap.persistence.database import create_database_engine, normalise_url
+from ocpp_soap.persistence.schema import upgrade
 from ocpp_soap.wsgi import GatewayApp, create_app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,9 +46,93 @@ def official_wsdl(name: str) -> Path:
     return path
 
 
+TEST_DATABASE_URL = os.environ.get("OCPP_SOAP_TEST_DATABASE_URL", "").strip()
+NO_POSTGRES = (
+    "PostgreSQL tests need OCPP_SOAP_TEST_DATABASE_URL=postgresql+psycopg://USER:PASSWORD@HOST/DB "
+    "(a role that may create databases); .ci/run sets it"
+)
+
+
+class PostgresServer:
+    """Creates and drops throw-away databases on the server that OCPP_SOAP_TEST_DATABASE_URL names."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        if self.url.get_backend_name() != "postgresql":
+            raise pytest.UsageError(f"OCPP_SOAP_TEST_DATABASE_URL must be a PostgreSQL URL, not {self.url.drivername}")
+        self._admin: Engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"ocpp_soap_test_{os.getpid()}_"
+        self.template: str | None = None
+
+    def database_url(self, name: str) -> URL:
+        return self.url.set(database=name)
+
+    def create(self, *, template: str | None = None) -> URL:
+        name = f"{self.prefix}{uuid.uuid4().hex[:12]}"
+        with self._admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template or "template0"}"'))
+        return self.database_url(name)
+
+    def migrated(self) -> URL:
+        """A fresh database at the newest schema revision (a copy of a template migrated once)."""
+        if self.template is None:
+            url = self.create()
+            engine = create_database_engine(url)
+            upgrade(engine)
+            engine.dispose()
+            self.template = url.database
+        return self.create(template=self.template)
+
+    def drop(self, url: URL) -> None:
+        with self._admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+
+    def close(self) -> None:
+        if self.template:
+            self.drop(self.database_url(self.template))
+        self._admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer | None]:
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    server = PostgresServer(TEST_DATABASE_URL)
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path / 'gateway.sqlite3'}", auto_accept=False)
+def postgres(postgres_server: PostgresServer | None) -> PostgresServer:
+    """The PostgreSQL server to test on; skips the test when none is configured."""
+    if postgres_server is None:
+        pytest.skip(NO_POSTGRES)
+    return postgres_server
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """A fresh PostgreSQL database at the newest schema; skips the test when no server is configured."""
+    url = postgres.migrated()
+    yield url.render_as_string(hide_password=False)
+    postgres.drop(url)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, postgres_server: PostgresServer | None) -> Iterator[str]:
+    """A fresh database at the newest schema: a SQLite file, or a PostgreSQL database when one is configured."""
+    if postgres_server is None:
+        yield f"sqlite:///{tmp_path / 'gateway.sqlite3'}"
+        return
+    url = postgres_server.migrated()
+    yield url.render_as_string(hide_password=False)
+    postgres_server.drop(url)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, auto_accept=False)
 
 
 @pytest.fixture
@@ -76,3 +176,46 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class GatewayProcess:
+    """``ocpp-soap serve`` as a real process (gunicorn), on a free loopback port, until ``stop()``."""
+
+    BIN = Path(sys.executable).parent / "ocpp-soap"
+
+    def __init__(self, database_url: str, cwd: Path, *, workers: int = 2, **env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {**os.environ, "OCPP_SOAP_DATABASE_URL": database_url, "OCPP_SOAP_AUTO_ACCEPT": "true", **env}
+        # A file, not a pipe: nobody reads a pipe while the test runs, and a full one would block every worker.
+        self.log = cwd / f"gateway-{self.port}.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [str(self.BIN), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)],
+                env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+            )
+
+    def wait_ready(self, timeout: float = 30) -> GatewayProcess:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"gateway on port {self.port} did not start:\n{self.output()}")
+            time.sleep(0.2)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)

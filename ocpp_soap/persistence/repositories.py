@@ -54,7 +54,11 @@ class SqlStationRepository:
         self._rows: dict[str, StationRow] = {}
 
     def get(self, charge_box_id: str) -> Station | None:
-        row = self._session.get(StationRow, charge_box_id)
+        # Locked until the unit of work ends, so that two messages of one station handled at once on two workers
+        # (or nodes) never both read, change and write the row: one waits, the other's update is not lost.
+        # FOR NO KEY UPDATE on PostgreSQL still lets other stations' rows reference this one; SQLite ignores it and
+        # serialises writers with BEGIN IMMEDIATE anyway.
+        row = self._session.get(StationRow, charge_box_id, with_for_update={"key_share": True})
         if row is None:
             return None
         self._rows[charge_box_id] = row

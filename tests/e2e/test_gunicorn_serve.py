@@ -29,9 +29,10 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     port = free_port()
     db_url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
     env = {**os.environ, "OCPP_SOAP_DATABASE_URL": db_url, "OCPP_SOAP_AUTO_ACCEPT": "true"}
+    log = (tmp_path / "gateway.log").open("wb")  # a file, not a pipe: a full pipe would block the workers
     proc = subprocess.Popen(
         [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path,
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -43,8 +44,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
             except requests.ConnectionError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"gateway did not start:\n{out}")
+                pytest.fail(f"gateway did not start:\n{(tmp_path / 'gateway.log').read_text()}")
             time.sleep(0.2)
         yield url, db_url
     finally:
@@ -53,6 +53,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def _boot(url: str, station: str) -> None:
