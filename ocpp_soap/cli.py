@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,10 +20,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the gateway under gunicorn")
-    serve.add_argument("--bind", default="0.0.0.0:8080", help="HOST:PORT to listen on (default 0.0.0.0:8080)")
+    serve.add_argument("--bind", default=None, help="HOST:PORT to listen on (default 0.0.0.0:8080 or the --config file's)")
     serve.add_argument("--workers", type=int, default=None, help="worker processes (default: 2 x CPUs + 1, at most 8)")
-    serve.add_argument("--worker-class", default="sync", help="gunicorn worker class (default: sync)")
-    serve.add_argument("--timeout", type=int, default=60, help="seconds before a silent worker is restarted")
+    serve.add_argument("--worker-class", default=None, help="gunicorn worker class (default: sync)")
+    serve.add_argument("--timeout", type=int, default=None, help="seconds before a silent worker is restarted (default 60)")
     serve.add_argument("--config", default=None, help="a gunicorn configuration file (e.g. deploy/gunicorn.conf.py)")
 
     wsdl = commands.add_parser("wsdl", help="print the WSDL this gateway serves for a protocol version")
@@ -164,7 +166,7 @@ def render_wsdl(version: str, url: str) -> bytes:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from gunicorn.app.base import BaseApplication
+    from gunicorn.app.base import Application
 
     from .bootstrap import ensure_schema
     from .logging_setup import configure_logging
@@ -184,15 +186,24 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     workers = args.workers or min(2 * multiprocessing.cpu_count() + 1, 8)
 
-    class GatewayServer(BaseApplication):  # type: ignore[misc]
+    class GatewayServer(Application):  # type: ignore[misc]
+        def init(self, parser: Any, opts: Any, arguments: Any) -> None:
+            return None  # the configuration comes from load_config, not from gunicorn's own command line
+
         def load_config(self) -> None:
             if args.config:
-                self.load_config_from_file(args.config)
-            options: dict[str, Any] = {"bind": args.bind, "worker_class": args.worker_class, "timeout": args.timeout}
-            if args.workers or not args.config:
-                options["workers"] = workers
-            for key, value in options.items():
-                self.cfg.set(key, value)
+                self.load_config_from_file(args.config)  # its settings and hooks (metrics directory, child_exit)
+            else:
+                defaults = {"bind": "0.0.0.0:8080", "worker_class": "sync", "timeout": 60, "workers": workers}
+                for key, value in defaults.items():
+                    self.cfg.set(key, value)
+                # Workers keep their metrics in one directory, so that /metrics adds up all of them.
+                os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="ocpp-soap-metrics-"))
+                self.cfg.set("child_exit", _metrics_child_exit)
+            given = {"bind": args.bind, "worker_class": args.worker_class, "timeout": args.timeout, "workers": args.workers}
+            for key, value in given.items():
+                if value is not None:
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             from .wsgi import create_app
@@ -201,6 +212,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     GatewayServer().run()
     return 0
+
+
+def _metrics_child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 if __name__ == "__main__":

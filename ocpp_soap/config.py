@@ -11,6 +11,7 @@ DEFAULT_DATABASE_URL = "sqlite:///ocpp-soap.sqlite3"
 DEFAULT_HEARTBEAT_INTERVAL = 900
 DEFAULT_MAX_BODY = 1024 * 1024
 DEFAULT_COMMAND_TIMEOUT = 30
+DEFAULT_METRICS_ALLOW = ("127.0.0.1/32", "::1/128")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -29,6 +30,9 @@ class Settings:
     api_token: str | None = field(default=None, repr=False)
     max_body: int = DEFAULT_MAX_BODY
     command_timeout: int = DEFAULT_COMMAND_TIMEOUT
+    trusted_proxies: tuple[str, ...] = ()
+    metrics_token: str | None = field(default=None, repr=False)
+    metrics_allow: tuple[str, ...] = DEFAULT_METRICS_ALLOW
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -38,9 +42,12 @@ class Settings:
             heartbeat_interval=_int(env, "OCPP_SOAP_HEARTBEAT_INTERVAL", DEFAULT_HEARTBEAT_INTERVAL, 1, 86400),
             auto_accept=_bool(env, "OCPP_SOAP_AUTO_ACCEPT", False),
             public_url=_public_url(env),
-            api_token=_token(env),
+            api_token=_token(env, "OCPP_SOAP_API_TOKEN"),
             max_body=_int(env, "OCPP_SOAP_MAX_BODY", DEFAULT_MAX_BODY, 1024, 64 * 1024 * 1024),
             command_timeout=_int(env, "OCPP_SOAP_COMMAND_TIMEOUT", DEFAULT_COMMAND_TIMEOUT, 1, 600),
+            trusted_proxies=_networks(env, "OCPP_SOAP_TRUSTED_PROXIES", ()),
+            metrics_token=_token(env, "OCPP_SOAP_METRICS_TOKEN"),
+            metrics_allow=_networks(env, "OCPP_SOAP_METRICS_ALLOW", DEFAULT_METRICS_ALLOW),
         )
 
 
@@ -117,8 +124,23 @@ def _public_url(env: Mapping[str, str]) -> str | None:
     return raw.rstrip("/")
 
 
-def _token(env: Mapping[str, str]) -> str | None:
-    raw = _raw(env, "OCPP_SOAP_API_TOKEN")
+def _token(env: Mapping[str, str], name: str) -> str | None:
+    raw = _raw(env, name)
     if raw is not None and len(raw) < 16:
-        raise ConfigurationError("OCPP_SOAP_API_TOKEN is too short (at least 16 characters)")
+        raise ConfigurationError(f"{name} is too short (at least 16 characters)")  # never the value itself
     return raw
+
+
+def _networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Comma-separated addresses or networks (``10.0.0.1, 192.168.0.0/16, ::1``), or ``none``."""
+    raw = _raw(env, name)
+    if raw is None:
+        return default
+    if raw.lower() == "none":
+        return ()
+    from .forwarded import parse_networks
+
+    try:
+        return tuple(str(network) for network in parse_networks(raw))
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}: {exc}") from None

@@ -14,6 +14,7 @@ from typing import Any
 
 from .bootstrap import Gateway, bootstrap
 from .config import ConfigurationError, Settings
+from .forwarded import TrustedProxyMiddleware
 from .logging_setup import configure_logging
 from .soap.registry import build_endpoints
 
@@ -28,8 +29,13 @@ class GatewayApp:
         self.gateway = gateway
         self.soap_endpoints = soap_endpoints
         self.web = web
+        # X-Forwarded-* headers count only from OCPP_SOAP_TRUSTED_PROXIES (none by default), before anyone reads them.
+        self._forwarded = TrustedProxyMiddleware(self._dispatch, gateway.settings.trusted_proxies)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        return self._forwarded(environ, start_response)
+
+    def _dispatch(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         endpoint = self.soap_endpoints.get(path) or self.soap_endpoints.get(path.rstrip("/"))
         if endpoint is not None:

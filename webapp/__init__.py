@@ -11,6 +11,8 @@ def create_webapp(gateway: Gateway) -> Flask:
     app = Flask(__name__)
     app.extensions["ocpp_gateway"] = gateway
     from .health import bp as health_bp
+    from .metrics import bp as metrics_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(metrics_bp)
     return app

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from .. import metrics
 from .addressing import FAULT_ACTION, RequestHeaders, read_headers
 from .envelope import Envelope, SoapVersion, guess_version, header_blocks, split_envelope
 from .faults import SoapFault, internal_fault
@@ -165,6 +166,7 @@ class SoapEndpoint:
 
     def _log(self, environ: Mapping[str, Any], result: SoapResult, seconds: float) -> None:
         outcome = "ok" if result.fault is None else ("sender-fault" if result.fault.is_sender else "receiver-fault")
+        metrics.record_exchange(result.operation, outcome, seconds)
         logger.info(
             "soap exchange station=%s operation=%s message_id=%s outcome=%s status=%d duration_ms=%.1f remote=%s%s",
             result.charge_box_id or "-",
