@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -189,6 +189,36 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_healthy(
+    url: str, process: subprocess.Popen[bytes], output: Callable[[], str], timeout: float = 30,
+    *, on_failure: Callable[[], None] | None = None,
+) -> None:
+    """Poll ``url``/healthz until it answers 200; fail with the server's output if it dies or takes too long."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            if on_failure is not None:
+                on_failure()
+            pytest.fail(f"server at {url} did not start:\n{output()}")
+        time.sleep(0.2)
+
+
+def terminate(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """SIGTERM (gunicorn's graceful stop), then SIGKILL if it does not end in time."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
 class GatewayProcess:
     """``ocpp-soap serve`` as a real process (gunicorn), on a free loopback port, until ``stop()``."""
 
@@ -207,26 +237,11 @@ class GatewayProcess:
             )
 
     def wait_ready(self, timeout: float = 30) -> GatewayProcess:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return self
-            except requests.ConnectionError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"gateway on port {self.port} did not start:\n{self.output()}")
-            time.sleep(0.2)
+        wait_until_healthy(self.url, self.process, self.output, timeout, on_failure=self.stop)
+        return self
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        terminate(self.process)

@@ -13,9 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 
-from tests.conftest import free_port
+from tests.conftest import free_port, terminate, wait_until_healthy
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -35,7 +34,7 @@ def gateway_env(directory: Path, **settings: str) -> dict[str, str]:
 
 
 class Gunicorn:
-    """``gunicorn -c deploy/gunicorn.conf.py tests.deploy.proxied_app:app`` on a loopback port."""
+    """``gunicorn -c deploy/gunicorn.conf.py ocpp_soap.wsgi:app`` on a loopback port."""
 
     def __init__(self, directory: Path, workers: int, **settings: str) -> None:
         self.directory = directory
@@ -49,35 +48,19 @@ class Gunicorn:
         subprocess.run([str(BIN), "db", "upgrade"], env=self.env, cwd=directory, check=True, capture_output=True)
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"), "tests.deploy.proxied_app:app"],
+                [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"), "ocpp_soap.wsgi:app"],
                 env=self.env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
             )
         self._wait()
 
     def _wait(self) -> None:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"gunicorn did not start:\n{self.output()}")
-            time.sleep(0.2)
+        wait_until_healthy(self.url, self.proc, self.output, on_failure=self.stop)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        terminate(self.proc)
 
 
 def nginx_binary() -> str:

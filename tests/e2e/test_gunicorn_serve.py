@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -18,7 +14,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from ocpp_soap.persistence import orm
-from tests.conftest import free_port
+from tests.conftest import GatewayProcess
 from tests.helpers import envelope, post
 
 BIN = Path(sys.executable).parent / "ocpp-soap"
@@ -26,34 +22,10 @@ BIN = Path(sys.executable).parent / "ocpp-soap"
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    port = free_port()
     db_url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
-    env = {**os.environ, "OCPP_SOAP_DATABASE_URL": db_url, "OCPP_SOAP_AUTO_ACCEPT": "true"}
-    log = (tmp_path / "gateway.log").open("wb")  # a file, not a pipe: a full pipe would block the workers
-    proc = subprocess.Popen(
-        [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gateway did not start:\n{(tmp_path / 'gateway.log').read_text()}")
-            time.sleep(0.2)
-        yield url, db_url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    gateway = GatewayProcess(db_url, tmp_path, workers=3).wait_ready()
+    yield gateway.url, db_url
+    gateway.stop()
 
 
 def _boot(url: str, station: str) -> None:
