@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from . import metrics
 from .bus import MessageBus
 from .config import Settings
 from .domain.model import Protocol
@@ -71,6 +70,10 @@ def bootstrap(
         public_url=settings.public_url, timeout=settings.command_timeout
     )
     # Commands toward stations are counted for /metrics by a wrapper, so that handlers stay free of Prometheus.
+    # Imported here, not at the top: prometheus_client picks its multiprocess mode when first imported, and
+    # `ocpp-soap serve` imports this module in the gunicorn master before it sets PROMETHEUS_MULTIPROC_DIR.
+    from . import metrics
+
     command_handlers = {
         command: metrics.metered_command(handler) if command in STATION_REQUESTS else handler
         for command, handler in COMMAND_HANDLERS.items()

@@ -12,6 +12,8 @@ def configure_logging(level: str | None = None) -> None:
     if not root.handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("ocpp_soap").setLevel(level)
+    # Alembic narrates every migration context at INFO, once per worker; our own schema check says what matters.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     quiet_spyne()
 
 

@@ -7,9 +7,11 @@ online, open transactions) are not kept in memory: :func:`exposition` asks for t
 worker and every node reports the same numbers.
 
 Under gunicorn each worker is a process with its own memory. When ``PROMETHEUS_MULTIPROC_DIR`` names a
-directory (``deploy/gunicorn.conf.py`` sets it up; it must be set before ``prometheus_client`` is first
-imported), every worker writes its counts to files there and a scrape on any worker adds up all of them.
-Without it, counts are those of this process alone (the development server, tests).
+directory (``deploy/gunicorn.conf.py`` and ``ocpp-soap serve`` set it up), every worker writes its counts to
+files there and a scrape on any worker adds up all of them. Without it, counts are those of this process alone
+(the development server, tests). prometheus_client chooses between the two when it is first imported, so this
+module imports it only when something is first counted or scraped: importing the gateway in the gunicorn master
+(which the command line does) must not decide the mode before the directory is set.
 """
 
 from __future__ import annotations
@@ -19,10 +21,8 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
-
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
 
 from .domain.errors import DomainError
 
@@ -31,21 +31,35 @@ logger = logging.getLogger(__name__)
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
-_REGISTRY = CollectorRegistry(auto_describe=True)
-"""This process's own metrics, used for exposition when not in multiprocess mode."""
+@dataclass(frozen=True)
+class _Instruments:
+    registry: Any  # this process's own metrics, for exposition when not in multiprocess mode
+    messages: Any
+    message_seconds: Any
+    commands: Any
 
-MESSAGES = Counter(
-    "ocpp_soap_messages", "SOAP requests from stations, by operation and outcome",
-    ["operation", "outcome"], registry=_REGISTRY,
-)
-MESSAGE_SECONDS = Histogram(
-    "ocpp_soap_message_duration_seconds", "Time to answer a station's SOAP request, by operation",
-    ["operation"], buckets=LATENCY_BUCKETS, registry=_REGISTRY,
-)
-COMMANDS = Counter(
-    "ocpp_soap_commands", "Operator commands sent toward stations, by operation and outcome",
-    ["operation", "outcome"], registry=_REGISTRY,
-)
+
+@functools.cache
+def instruments() -> _Instruments:
+    from prometheus_client import CollectorRegistry, Counter, Histogram
+
+    registry = CollectorRegistry(auto_describe=True)
+    return _Instruments(
+        registry=registry,
+        messages=Counter(
+            "ocpp_soap_messages", "SOAP requests from stations, by operation and outcome",
+            ["operation", "outcome"], registry=registry,
+        ),
+        message_seconds=Histogram(
+            "ocpp_soap_message_duration_seconds", "Time to answer a station's SOAP request, by operation",
+            ["operation"], buckets=LATENCY_BUCKETS, registry=registry,
+        ),
+        commands=Counter(
+            "ocpp_soap_commands", "Operator commands sent toward stations, by operation and outcome",
+            ["operation", "outcome"], registry=registry,
+        ),
+    )
+
 
 StateGauges = Mapping[str, tuple[str, float]]
 """Gauge name → (help text, value), read at scrape time (from the database)."""
@@ -55,14 +69,15 @@ def record_exchange(operation: str | None, outcome: str, seconds: float) -> None
     """One SOAP exchange: ``operation`` as named by OCPP (None when the request never got that far)."""
     name = operation or "unknown"
     with _never_failing("an exchange"):
-        MESSAGES.labels(name, outcome).inc()
-        MESSAGE_SECONDS.labels(name).observe(seconds)
+        metrics = instruments()
+        metrics.messages.labels(name, outcome).inc()
+        metrics.message_seconds.labels(name).observe(seconds)
 
 
 def record_command(operation: str, outcome: str) -> None:
     """One operator command toward a station and how it ended (answered, timeout, unreachable, refused ...)."""
     with _never_failing("a command"):
-        COMMANDS.labels(operation, outcome).inc()
+        instruments().commands.labels(operation, outcome).inc()
 
 
 @contextlib.contextmanager
@@ -106,6 +121,8 @@ def multiprocess_dir() -> str | None:
 
 def exposition(state: Callable[[], StateGauges] | None = None) -> tuple[bytes, str]:
     """The scrape body and its content type: this process's (or every worker's) counts and the state gauges."""
+    from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
     registry = CollectorRegistry(auto_describe=False)
     directory = multiprocess_dir()
     if directory:
@@ -113,13 +130,15 @@ def exposition(state: Callable[[], StateGauges] | None = None) -> tuple[bytes, s
 
         multiprocess.MultiProcessCollector(registry, path=directory)
     else:
-        registry.register(_Delegate(_REGISTRY.collect))
+        registry.register(_Delegate(instruments().registry.collect))
     if state is not None:
         registry.register(_Delegate(lambda: _state_metrics(state)))
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
-def _state_metrics(state: Callable[[], StateGauges]) -> Iterable[Metric]:
+def _state_metrics(state: Callable[[], StateGauges]) -> Iterable[Any]:
+    from prometheus_client.core import GaugeMetricFamily
+
     try:
         values = state()
     except Exception as exc:  # noqa: BLE001 - a scrape must answer even when the database does not
@@ -136,8 +155,8 @@ def _state_metrics(state: Callable[[], StateGauges]) -> Iterable[Metric]:
 class _Delegate:
     """A collector made of a function, registered per scrape (so never described, never checked for clashes)."""
 
-    def __init__(self, collect: Callable[[], Iterable[Metric]]) -> None:
+    def __init__(self, collect: Callable[[], Iterable[Any]]) -> None:
         self._collect = collect
 
-    def collect(self) -> Iterable[Metric]:
+    def collect(self) -> Iterable[Any]:
         return self._collect()

@@ -66,3 +66,13 @@ def test_concurrent_starts_across_workers_get_unique_ids(served):
         assert session.scalar(select(func.count()).select_from(orm.TransactionRow)) == 60
         assert session.scalar(select(func.count()).select_from(orm.StationRow)) == 20
     engine.dispose()
+
+
+def test_metrics_add_up_every_worker(served):
+    """`ocpp-soap serve` sets up prometheus_client's multiprocess mode itself: a scrape counts all workers."""
+    url, _ = served
+    for n in range(12):  # new connections, spread over the three workers
+        _boot(url, f"MX{n}")
+    text = requests.get(f"{url}/metrics", timeout=5).text
+    line = next(x for x in text.splitlines() if x.startswith('ocpp_soap_messages_total{operation="BootNotification",outcome="ok"}'))
+    assert float(line.split()[-1]) == 12

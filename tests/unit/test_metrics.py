@@ -118,6 +118,6 @@ def test_a_failing_metrics_store_never_fails_the_exchange(monkeypatch: pytest.Mo
     def broken(*labels: str) -> Any:
         raise PermissionError("read-only metrics directory")
 
-    monkeypatch.setattr(metrics.MESSAGES, "labels", broken)
+    monkeypatch.setattr(metrics.instruments().messages, "labels", broken)
     metrics.record_exchange("Heartbeat", "ok", 0.01)
     assert "could not record an exchange" in caplog.text
