@@ -200,6 +200,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 # Workers keep their metrics in one directory, so that /metrics adds up all of them.
                 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="ocpp-soap-metrics-"))
                 self.cfg.set("child_exit", _metrics_child_exit)
+                if "control_socket_disable" in self.cfg.settings:
+                    # gunicorn >= 25.1 would open a control socket in ~/.gunicorn, shared by every instance.
+                    self.cfg.set("control_socket_disable", True)
             given = {"bind": args.bind, "worker_class": args.worker_class, "timeout": args.timeout, "workers": args.workers}
             for key, value in given.items():
                 if value is not None:
