@@ -10,9 +10,11 @@ from ocpp_soap.bootstrap import Gateway
 def create_webapp(gateway: Gateway) -> Flask:
     app = Flask(__name__)
     app.extensions["ocpp_gateway"] = gateway
+    from .api import bp as api_bp
     from .health import bp as health_bp
     from .metrics import bp as metrics_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
+    app.register_blueprint(api_bp)
     return app

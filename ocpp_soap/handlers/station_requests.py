@@ -23,6 +23,7 @@ from ..domain.errors import (
 )
 from ..domain.model import Protocol, Station
 from ..domain.ports import ChargePointClient, Clock, UnitOfWork
+from ..json_values import to_jsonable
 
 
 def send_station_request(
@@ -57,10 +58,10 @@ def send_station_request(
             sr.CommandLogEntry(
                 charge_box_id=station.charge_box_id,
                 operation=cmd.operation,
-                parameters=_jsonable(call.fields),
+                parameters=to_jsonable(call.fields),
                 requested_at=now,
                 outcome=result.outcome.value,
-                answer=_jsonable(result.answer),
+                answer=to_jsonable(result.answer),
                 error=result.error,
                 duration_ms=result.duration_ms,
                 protocol=station.protocol.value if station.protocol else None,
@@ -139,14 +140,3 @@ def _follow(
         unknown = result.answer.get("unknownKey") or []
         return {"storedKeys": len(result.answer.get("configurationKey") or ()), "unknownKeys": list(unknown)}
     return {}
-
-
-def _jsonable(value: Any) -> Any:
-    """Answers and parameters as JSON can store them (timestamps as ISO 8601 text)."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value

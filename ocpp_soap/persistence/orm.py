@@ -274,3 +274,13 @@ class StationConfigurationRow(Base):
     value: Mapped[str | None] = mapped_column(Text)
     readonly: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime]
+
+
+class ApiTokenRow(Base):
+    """The REST API token the gateway generated itself (none when OCPP_SOAP_API_TOKEN is set), as a SHA-256 hash."""
+
+    __tablename__ = "api_tokens"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,6 +77,11 @@ class SqlStationRepository:
         else:
             _station_to_row(station, row)
 
+    def delete(self, charge_box_id: str) -> None:
+        # The database cascades to everything that references the station (transactions, meter values, ...).
+        self._rows.pop(charge_box_id, None)
+        self._session.execute(delete(StationRow).where(StationRow.charge_box_id == charge_box_id))
+
     def add_binding_change(self, change: StationBindingChange) -> None:
         self._session.add(
             StationBindingChangeRow(
@@ -142,6 +147,16 @@ class SqlIdTagRepository:
         self._session.add(
             IdTagRow(id_tag=tag.id_tag, status=tag.status.value, expiry_date=tag.expiry_date, parent_id_tag=tag.parent_id_tag)
         )
+
+    def save(self, tag: IdTag) -> None:
+        row = self._session.get(IdTagRow, tag.id_tag)
+        if row is None:
+            self.add(tag)
+            return
+        row.status, row.expiry_date, row.parent_id_tag = tag.status.value, tag.expiry_date, tag.parent_id_tag
+
+    def delete(self, id_tag: str) -> None:
+        self._session.execute(delete(IdTagRow).where(IdTagRow.id_tag == id_tag))
 
 
 class SqlTransactionRepository:

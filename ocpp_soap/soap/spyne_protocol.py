@@ -33,13 +33,21 @@ class OcppBodyProtocol(Soap12):
     def from_element(self, ctx: Any, cls: Any, element: etree._Element) -> Any:
         try:
             complex_type = isinstance(cls, type) and issubclass(cls, ComplexModelBase)
-            if element.get(XSI_NIL) in ("true", "1"):
+            nil = element.get(XSI_NIL)
+            if nil is not None and nil.strip() in ("false", "0", ""):
+                # Spyne takes any non-empty xsi:nil for true: xsi:nil="false" made the whole request None.
+                del element.attrib[XSI_NIL]
+            elif nil is not None and nil.strip() not in ("true", "1"):
+                raise Fault("Client.ValidationError", f"xsi:nil must be true or false, not {_show(nil)}")
+            elif nil is not None:
                 # No OCPP element is nillable; on an optional simple element the meaning is still plain: absent.
                 if not complex_type and self.get_cls_attrs(cls).min_occurs == 0:
                     return None
                 raise Fault("Client.ValidationError", "the element must have a value (xsi:nil is not allowed)")
-            if complex_type and element.attrib:
-                self._check_attributes(cls, element)
+            if complex_type:
+                if element.attrib:
+                    self._check_attributes(cls, element)
+                _drop_member_attributes_of_children(cls, element)
             return super().from_element(ctx, cls, element)
         except Fault as fault:
             if getattr(fault, "ocpp_path", None) is None:  # raised here, not by a child: say what is wrong
@@ -76,6 +84,21 @@ class OcppBodyProtocol(Soap12):
         if reason.endswith("could not be validated."):
             return _value_problem(self.get_cls_attrs(cls), cls, element.text or "", has_children=len(element) > 0)
         return _shorten(reason, element.text)
+
+
+def _drop_member_attributes_of_children(cls: Any, element: etree._Element) -> None:
+    """Ignore attributes of child elements named like a member of ``cls`` (``<connectorId values="">``).
+
+    Spyne reads each child's attributes as members of the parent (its ``attribute_of`` feature, which no OCPP
+    type uses) and fails with an AttributeError on any member that is not an XML attribute: a station's stray
+    attribute became a Receiver fault. An unknown attribute is otherwise ignored, so these are too.
+    """
+    members = cls.get_flat_type_info(cls)
+    for child in element:
+        if not isinstance(child.tag, str) or not child.attrib:
+            continue
+        for name in [name for name in child.attrib if "}" not in name and name in members]:
+            del child.attrib[name]
 
 
 def _datetime_from_text(cls: Any, text: str) -> Any:

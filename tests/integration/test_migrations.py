@@ -77,10 +77,11 @@ def test_a_schema_from_before_migrations_is_adopted_by_upgrade(empty_engine: Eng
 
 def test_start_up_refuses_a_schema_that_is_behind(empty_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     schema.upgrade(empty_engine)
-    monkeypatch.setattr(schema, "head_revision", lambda: "0002")  # as if this release brought a new migration
+    current = schema.head_revision()
+    monkeypatch.setattr(schema, "head_revision", lambda: "9999")  # as if this release brought a new migration
     status = schema.status(empty_engine)
     assert status.state is schema.SchemaState.BEHIND
-    with pytest.raises(schema.SchemaNotCurrent, match=r"behind \(revision 0001, this release needs 0002\): run `ocpp-soap db upgrade`"):
+    with pytest.raises(schema.SchemaNotCurrent, match=rf"behind \(revision {current}, this release needs 9999\): run `ocpp-soap db upgrade`"):
         bootstrap(Settings(database_url="sqlite://"), engine=empty_engine)
 
 
@@ -135,6 +136,6 @@ def test_cli_db_upgrade_status_and_serve_refusal(
     assert f"up to date (revision {schema.head_revision()})" in capsys.readouterr().out
     assert cli.main(["db", "init"]) == 0  # an alias of upgrade
     assert cli.main(["db", "status"]) == 0
-    monkeypatch.setattr(schema, "head_revision", lambda: "0002")
+    monkeypatch.setattr(schema, "head_revision", lambda: "9999")
     assert cli.main(["serve", "--bind", "127.0.0.1:1", "--workers", "1"]) == 2
     assert "run `ocpp-soap db upgrade`" in capsys.readouterr().err

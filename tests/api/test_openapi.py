@@ -1,0 +1,55 @@
+"""The OpenAPI document matches the API: every route under /api is in it, and every documented path answers."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from ocpp_soap.bootstrap import Gateway
+from tests.api.conftest import AUTH, NOW, add_station, add_transaction
+from webapp.api.openapi import DOCUMENT
+
+METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH"}
+
+
+def shape(path: str) -> str:
+    """A path with its parameters blanked: /api/stations/<charge_box_id> and /api/stations/{chargeBoxId} agree."""
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "{}", path)
+
+
+def test_every_route_is_documented(web: Flask) -> None:
+    documented = {(shape(path), method.upper()) for path, item in DOCUMENT["paths"].items() for method in item}
+    routes = {
+        (shape(rule.rule), method)
+        for rule in web.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in (rule.methods or set()) & METHODS
+    }
+    assert routes, "no API routes registered"
+    assert routes == documented
+
+
+def test_the_document_is_served(client: FlaskClient) -> None:
+    body = client.get("/api/openapi.json", headers=AUTH).json
+    assert body["openapi"].startswith("3.") and "/api/stations" in body["paths"]
+    for item in body["paths"].values():
+        for operation in item.values():
+            assert "401" in operation["responses"] and operation["summary"]
+
+
+def test_every_documented_path_answers(client: FlaskClient, gateway: Gateway) -> None:
+    add_station(gateway, "CB1")
+    transaction_id = add_transaction(gateway, "CB1", "TAG1", NOW)
+    client.post("/api/idtags", headers=AUTH, json={"idTag": "TAG1", "status": "Accepted"})
+    values = {"chargeBoxId": "CB1", "idTag": "TAG1", "transactionId": str(transaction_id), "operation": "Reset"}
+    bodies = {"/api/stations": {"chargeBoxId": "CB2"}, "/api/idtags": {"idTag": "TAG2", "status": "Accepted"},
+              "/api/idtags/{idTag}": {"status": "Blocked"}}
+    calls = [(path, method) for path, item in DOCUMENT["paths"].items() for method in item]
+    calls.sort(key=lambda call: call[1] == "delete")  # delete last, so that the others find what they need
+    for path, method in calls:
+        url = re.sub(r"\{([^}]+)\}", lambda m: values[m.group(1)], path)
+        response = client.open(url, method=method.upper(), headers=AUTH, json=bodies.get(path, {"type": "Soft"}))
+        assert response.status_code not in (404, 405), (method, path, response.status_code, response.json)
+        assert str(response.status_code) in DOCUMENT["paths"][path][method]["responses"], (method, path)

@@ -1,0 +1,25 @@
+"""What every API view needs from the application: the gateway (bus, engine, settings) and the clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+
+from ocpp_soap.bootstrap import Gateway
+
+ONLINE_HEARTBEATS = 2  # a station is online while it has sent something within two heartbeat intervals
+
+
+def gateway() -> Gateway:
+    return current_app.extensions["ocpp_gateway"]  # type: ignore[no-any-return]
+
+
+def dispatch(command: Any) -> Any:
+    """Writes go through the bus, like every other front end's."""
+    return gateway().bus.handle(command)
+
+
+def online_since() -> datetime:
+    return datetime.now(UTC) - timedelta(seconds=ONLINE_HEARTBEATS * gateway().settings.heartbeat_interval)
