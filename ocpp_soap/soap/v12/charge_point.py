@@ -1,6 +1,7 @@
 """The OCPP 1.2 ChargePointService (``urn://Ocpp/Cp/2010/08/``): the operations a central system calls on a station.
 
-The service is declared once, with the types of :mod:`.charge_point_types`; it serves two purposes:
+The service is built from the types of :mod:`.charge_point_types` (see :mod:`..charge_point_service`); it
+serves two purposes:
 
 - :data:`CHARGE_POINT` describes it for WSDL generation (``wsdl/ocpp12_chargepoint.wsdl``), from which our client
   toward stations is built;
@@ -15,53 +16,23 @@ request, and any exception it raises, is the host's business.
 
 from __future__ import annotations
 
-from typing import Any
-
-from spyne import ServiceBase
-
 from ...domain.model import Protocol
 from ..addon import AddOn
-from ..translation import bare
+from ..charge_point_service import charge_point_service
 from . import charge_point_types as t
 
-
-class ChargePointService(ServiceBase):
-    @bare(t.ChangeAvailabilityRequest, t.ChangeAvailabilityResponse, "ChangeAvailability")
-    def ChangeAvailability(ctx: Any, req: t.ChangeAvailabilityRequest) -> t.ChangeAvailabilityResponse:
-        return ctx.udc.handle("ChangeAvailability", req)
-
-    @bare(t.ChangeConfigurationRequest, t.ChangeConfigurationResponse, "ChangeConfiguration")
-    def ChangeConfiguration(ctx: Any, req: t.ChangeConfigurationRequest) -> t.ChangeConfigurationResponse:
-        return ctx.udc.handle("ChangeConfiguration", req)
-
-    @bare(None, t.ClearCacheResponse, "ClearCache")
-    def ClearCache(ctx: Any) -> t.ClearCacheResponse:
-        return ctx.udc.handle("ClearCache", None)
-
-    @bare(t.GetDiagnosticsRequest, t.GetDiagnosticsResponse, "GetDiagnostics")
-    def GetDiagnostics(ctx: Any, req: t.GetDiagnosticsRequest) -> t.GetDiagnosticsResponse:
-        return ctx.udc.handle("GetDiagnostics", req)
-
-    @bare(t.RemoteStartTransactionRequest, t.RemoteStartTransactionResponse, "RemoteStartTransaction")
-    def RemoteStartTransaction(ctx: Any, req: t.RemoteStartTransactionRequest) -> t.RemoteStartTransactionResponse:
-        return ctx.udc.handle("RemoteStartTransaction", req)
-
-    @bare(t.RemoteStopTransactionRequest, t.RemoteStopTransactionResponse, "RemoteStopTransaction")
-    def RemoteStopTransaction(ctx: Any, req: t.RemoteStopTransactionRequest) -> t.RemoteStopTransactionResponse:
-        return ctx.udc.handle("RemoteStopTransaction", req)
-
-    @bare(t.ResetRequest, t.ResetResponse, "Reset")
-    def Reset(ctx: Any, req: t.ResetRequest) -> t.ResetResponse:
-        return ctx.udc.handle("Reset", req)
-
-    @bare(t.UnlockConnectorRequest, t.UnlockConnectorResponse, "UnlockConnector")
-    def UnlockConnector(ctx: Any, req: t.UnlockConnectorRequest) -> t.UnlockConnectorResponse:
-        return ctx.udc.handle("UnlockConnector", req)
-
-    @bare(t.UpdateFirmwareRequest, t.UpdateFirmwareResponse, "UpdateFirmware")
-    def UpdateFirmware(ctx: Any, req: t.UpdateFirmwareRequest) -> t.UpdateFirmwareResponse:
-        return ctx.udc.handle("UpdateFirmware", req)
-
+OPERATIONS = (
+    "ChangeAvailability",
+    "ChangeConfiguration",
+    "ClearCache",
+    "GetDiagnostics",
+    "RemoteStartTransaction",
+    "RemoteStopTransaction",
+    "Reset",
+    "UnlockConnector",
+    "UpdateFirmware",
+)
+ChargePointService = charge_point_service(t, OPERATIONS)
 
 CHARGE_POINT = AddOn(
     protocol=Protocol.OCPP12_SOAP,
