@@ -284,3 +284,41 @@ class ApiTokenRow(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class MessageLogRow(Base):
+    """SOAP exchanges in both directions, request and response as sent, kept for a configurable retention.
+
+    ``dedupe_key`` (set on successful station requests that carried a ``wsa:MessageID``) is written in the
+    same transaction as the request's effects: a resent request finds it and gets the stored answer again.
+    """
+
+    __tablename__ = "message_log"
+    __table_args__ = (
+        Index("ix_message_log_station_time", "charge_box_id", "at"),
+        Index("ix_message_log_outcome_time", "outcome", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    direction: Mapped[str] = mapped_column(String(8))
+    charge_box_id: Mapped[str | None] = mapped_column(String(255))
+    operation: Mapped[str | None] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    outcome: Mapped[str] = mapped_column(String(32))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    duration_ms: Mapped[float]
+    request: Mapped[str | None] = mapped_column(Text)
+    response: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    dedupe_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class OperatorAccountRow(Base):
+    """Web app accounts; the admin's password (configured or generated) is stored only as a salted hash."""
+
+    __tablename__ = "operator_accounts"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
