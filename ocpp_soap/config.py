@@ -12,6 +12,8 @@ DEFAULT_HEARTBEAT_INTERVAL = 900
 DEFAULT_MAX_BODY = 1024 * 1024
 DEFAULT_COMMAND_TIMEOUT = 30
 DEFAULT_METRICS_ALLOW = ("127.0.0.1/32", "::1/128")
+DEFAULT_MESSAGE_LOG_DAYS = 7
+DEFAULT_RESEND_WINDOW = 900
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -33,6 +35,11 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     metrics_token: str | None = field(default=None, repr=False)
     metrics_allow: tuple[str, ...] = DEFAULT_METRICS_ALLOW
+    admin_password: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    message_log_days: int = DEFAULT_MESSAGE_LOG_DAYS
+    resend_window: int = DEFAULT_RESEND_WINDOW
+    """Seconds during which a request resent with the same wsa:MessageID and body gets the stored answer."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -48,6 +55,10 @@ class Settings:
             trusted_proxies=_networks(env, "OCPP_SOAP_TRUSTED_PROXIES", ()),
             metrics_token=_token(env, "OCPP_SOAP_METRICS_TOKEN"),
             metrics_allow=_networks(env, "OCPP_SOAP_METRICS_ALLOW", DEFAULT_METRICS_ALLOW),
+            admin_password=_admin_password(env),
+            secret_key=_token(env, "OCPP_SOAP_SECRET_KEY"),
+            message_log_days=_int(env, "OCPP_SOAP_MESSAGE_LOG_DAYS", DEFAULT_MESSAGE_LOG_DAYS, 0, 3650),
+            resend_window=_int(env, "OCPP_SOAP_RESEND_WINDOW", DEFAULT_RESEND_WINDOW, 0, 86400),
         )
 
 
@@ -128,6 +139,13 @@ def _token(env: Mapping[str, str], name: str) -> str | None:
     raw = _raw(env, name)
     if raw is not None and len(raw) < 16:
         raise ConfigurationError(f"{name} is too short (at least 16 characters)")  # never the value itself
+    return raw
+
+
+def _admin_password(env: Mapping[str, str]) -> str | None:
+    raw = _raw(env, "OCPP_SOAP_ADMIN_PASSWORD")
+    if raw is not None and len(raw) < 10:
+        raise ConfigurationError("OCPP_SOAP_ADMIN_PASSWORD is too short (at least 10 characters)")
     return raw
 
 
