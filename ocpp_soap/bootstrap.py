@@ -34,6 +34,7 @@ class Gateway:
     bus: MessageBus
     uow_factory: Callable[[], UnitOfWork]
     data_transfer_registry: DataTransferRegistry
+    clock: Clock = utc_now
 
 
 def ensure_schema(engine: Engine) -> schema.SchemaStatus:
@@ -89,4 +90,4 @@ def bootstrap(
             "charge_point_clients": clients,
         },
     )
-    return Gateway(settings, engine, bus, uow_factory, registry)
+    return Gateway(settings, engine, bus, uow_factory, registry, clock)

@@ -6,6 +6,10 @@ names in its signature (``clock``, ``settings``, ...) are injected once, when th
 
 A handler whose second parameter is ``uow_factory`` instead of ``uow`` runs its own transactions: operator
 commands toward stations do, because no database transaction may stay open while a station is called.
+
+A station's SOAP request is one transaction however many commands its operation dispatches: the SOAP edge opens
+the unit of work (:meth:`MessageBus.unit_of_work`), passes it to :meth:`MessageBus.handle`, adds its message-log
+entry, commits, and then publishes the events (:meth:`MessageBus.publish_all`).
 """
 
 from __future__ import annotations
@@ -63,16 +67,27 @@ class MessageBus:
 
     MAX_ATTEMPTS = 3
 
-    def handle(self, command: Command) -> Any:
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work, for a caller that runs several commands (or more) in one transaction."""
+        return self._uow_factory()
+
+    def handle(self, command: Command, uow: UnitOfWork | None = None) -> Any:
         """Run the command's handler in one transaction; commit on success, roll back on any error.
 
         When storage reports a conflict with a concurrent transaction (two first boots of one station on two
         workers, a deadlock), nothing of the attempt remains, so the command is run again, a few times at most.
+
+        Given ``uow`` (entered by the caller), the handler runs inside it and nothing is committed or published:
+        the caller owns the transaction, its retry and its events.
         """
         try:
             handler = self._command_handlers[type(command)]
         except KeyError:
             raise NoHandler(f"no handler registered for {type(command).__name__}") from None
+        if uow is not None:
+            if type(command) in self._own_transactions:
+                raise TypeError(f"{type(command).__name__} runs its own transactions; it cannot join one")
+            return handler(command, uow)
         if type(command) in self._own_transactions:
             return handler(command, self._uow_factory)  # type: ignore[arg-type]
         for attempt in range(1, self.MAX_ATTEMPTS + 1):
@@ -87,9 +102,12 @@ class MessageBus:
                 if attempt == self.MAX_ATTEMPTS:
                     raise
                 logger.info("retrying %s after a storage conflict (attempt %d)", type(command).__name__, attempt)
+        self.publish_all(events)
+        return result
+
+    def publish_all(self, events: list[Event]) -> None:
         for event in events:
             self.publish(event)
-        return result
 
     def subscribe(self, event_type: type[Event], handler: EventHandler) -> None:
         self._event_handlers.setdefault(event_type, []).append(handler)

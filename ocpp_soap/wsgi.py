@@ -16,6 +16,7 @@ from .bootstrap import Gateway, bootstrap
 from .config import ConfigurationError, Settings
 from .forwarded import TrustedProxyMiddleware
 from .logging_setup import configure_logging
+from .soap.message_journal import MessageJournal
 from .soap.registry import build_endpoints
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,15 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     settings = settings or Settings.from_env()
     gateway = gateway or bootstrap(settings)
-    endpoints = build_endpoints(gateway.bus, max_body=settings.max_body, public_url=settings.public_url)
+    journal = MessageJournal(
+        gateway.bus,
+        gateway.clock,
+        resend_window_s=settings.resend_window,
+        retention_days=settings.message_log_days,
+    )
+    endpoints = build_endpoints(
+        gateway.bus, max_body=settings.max_body, public_url=settings.public_url, journal=journal
+    )
     web = create_webapp(gateway)
     return GatewayApp(gateway, dict(endpoints), web.wsgi_app)
 

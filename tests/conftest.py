@@ -197,10 +197,10 @@ def wait_until_healthy(
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+            if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or a worker still building the app on a busy machine
         if process.poll() is not None or time.monotonic() > deadline:
             if on_failure is not None:
                 on_failure()

@@ -56,5 +56,9 @@ class ConcurrencyConflict(Exception):
     """Storage refused a change because a concurrent one got there first; the whole command may be retried."""
 
 
+class StorageUnavailable(Exception):
+    """The database did not answer (down, restarting, unreachable); nothing of the attempt was stored."""
+
+
 class NoHandler(Exception):
     """A programming error: a command was dispatched that nothing handles."""

@@ -8,6 +8,7 @@ from typing import Any
 from typing import Protocol as TypingProtocol
 
 from .events import Event
+from .message_log import LoggedExchange, StoredAnswer
 from .model import (
     ConnectorStatusChange,
     DataTransferRecord,
@@ -94,6 +95,13 @@ class ChargePointClient(TypingProtocol):
     def call(self, address: str, charge_box_id: str, call: StationCall) -> StationCallResult: ...
 
 
+class MessageLogRepository(TypingProtocol):
+    def add(self, entry: LoggedExchange) -> None: ...
+    def answer_for(self, dedupe_key: str) -> StoredAnswer | None: ...
+    def forget_key(self, dedupe_key: str) -> None: ...
+    def prune(self, before: datetime, limit: int) -> int: ...
+
+
 class UnitOfWork(TypingProtocol):
     """One database transaction: enter, work through the repositories, commit (or leave and roll back)."""
 
@@ -107,6 +115,7 @@ class UnitOfWork(TypingProtocol):
     reservations: ReservationRepository
     local_lists: LocalListRepository
     configuration: ConfigurationRepository
+    message_log: MessageLogRepository
     events: list[Event]
 
     def __enter__(self) -> UnitOfWork: ...

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..domain.errors import ConcurrencyConflict
+from ..domain.errors import ConcurrencyConflict, StorageUnavailable
 from ..domain.events import Event
+from .message_log_repository import SqlMessageLogRepository
 from .repositories import (
     SqlConnectorRepository,
     SqlDataTransferRepository,
@@ -41,22 +42,40 @@ class SqlAlchemyUnitOfWork:
         self.reservations = SqlReservationRepository(self.session)
         self.local_lists = SqlLocalListRepository(self.session)
         self.configuration = SqlConfigurationRepository(self.session)
+        self.message_log = SqlMessageLogRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         # After a commit this rolls back nothing; after an error it discards every half-done change.
         try:
             self.session.rollback()
+        except DBAPIError:
+            if exc is None:
+                raise
+            # The connection broke with the error being handled: that error is the one worth reporting.
         finally:
             self.session.close()
         if isinstance(exc, IntegrityError | OperationalError) and _is_conflict(exc):
             raise ConcurrencyConflict(str(exc.orig)) from exc
+        if isinstance(exc, DBAPIError) and _is_outage(exc):
+            raise StorageUnavailable(str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)) from exc
 
     def commit(self) -> None:
         self.session.commit()
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def _is_outage(exc: DBAPIError) -> bool:
+    """The database cannot be reached or cannot write (down, restarting, disk full), as opposed to a statement
+    that is wrong (a programming error, which stays what it is)."""
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return True
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower()
+        return not any(marker in text for marker in ("no such table", "no such column", "syntax error"))
+    return False
 
 
 def _is_conflict(exc: IntegrityError | OperationalError) -> bool:

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from lxml import etree
@@ -18,7 +19,8 @@ from .. import metrics
 from .addressing import FAULT_ACTION, RequestHeaders, read_headers
 from .envelope import Envelope, SoapVersion, guess_version, header_blocks, split_envelope
 from .faults import SoapFault, internal_fault
-from .processor import AddOnProcessor, SoapResult, fault_envelope
+from .message_journal import MessageJournal
+from .processor import AddOnProcessor, Arrival, SoapResult, fault_envelope, log_exchange
 from .xml_parsing import XmlRejected, parse_document
 
 logger = logging.getLogger("ocpp_soap.exchange")
@@ -44,13 +46,16 @@ class SoapEndpoint:
         max_body: int,
         public_url: str | None,
         routing: bool,
+        journal: MessageJournal | None = None,
     ) -> None:
-        """``processors`` maps body namespace to add-on; with ``routing`` False there is exactly one."""
+        """``processors`` maps body namespace to add-on; with ``routing`` False there is exactly one. With a
+        ``journal``, every exchange goes into the message log."""
         self._processors = dict(processors)
         self._only = next(iter(self._processors.values())) if not routing else None
         self._info = info
         self._max_body = max_body
         self._public_url = public_url
+        self._journal = journal
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
@@ -91,14 +96,20 @@ class SoapEndpoint:
 
     def _post(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
+        at = self._journal.clock() if self._journal is not None else datetime.now(UTC)
         fallback = guess_version(environ.get("CONTENT_TYPE"))
+        arrival = Arrival(b"", at, started)
         try:
-            result = self._handle(environ, fallback)
+            data = self._read_body(environ, fallback)
+            arrival = Arrival(data, at, started)
+            result = self._handle(data, arrival, fallback)
         except SoapFault as fault:
             result = _fault_result(fault.version or fallback, fault, RequestHeaders())
         except Exception:
             logger.exception("unexpected error in SOAP endpoint")
             result = _fault_result(fallback, internal_fault(), RequestHeaders())
+        if self._journal is not None:
+            log_exchange(self._journal, arrival, result)
         self._log(environ, result, time.perf_counter() - started)
         start_response(
             _status_line(result.status),
@@ -106,8 +117,7 @@ class SoapEndpoint:
         )
         return [result.body]
 
-    def _handle(self, environ: dict[str, Any], fallback: SoapVersion) -> SoapResult:
-        data = self._read_body(environ, fallback)
+    def _handle(self, data: bytes, arrival: Arrival, fallback: SoapVersion) -> SoapResult:
         try:
             root = parse_document(data)
         except XmlRejected as exc:
@@ -118,7 +128,7 @@ class SoapEndpoint:
         except SoapFault as fault:
             # The document was read: the fault can answer its wsa:MessageID in its WS-Addressing namespace.
             return _fault_result(fault.version or fallback, fault, read_headers(header_blocks(root)))
-        return processor.process(envelope)
+        return processor.process(envelope, arrival)
 
     def _processor_for(self, envelope: Envelope) -> AddOnProcessor:
         """The add-on for the body's namespace; a versioned endpoint also takes a body its station left unqualified."""
@@ -165,7 +175,7 @@ class SoapEndpoint:
         return data
 
     def _log(self, environ: Mapping[str, Any], result: SoapResult, seconds: float) -> None:
-        outcome = "ok" if result.fault is None else ("sender-fault" if result.fault.is_sender else "receiver-fault")
+        outcome = result.outcome
         metrics.record_exchange(result.operation, outcome, seconds)
         logger.info(
             "soap exchange station=%s operation=%s message_id=%s outcome=%s status=%d duration_ms=%.1f remote=%s%s",

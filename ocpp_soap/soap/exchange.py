@@ -1,4 +1,4 @@
-"""What a service method gets in ``ctx.udc``: who is calling and the bus to dispatch its command on."""
+"""What a service method gets in ``ctx.udc``: who is calling, and the transaction its commands join."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from ..bus import MessageBus
 from ..domain.commands import Command
 from ..domain.model import StationOrigin
+from ..domain.ports import UnitOfWork
 
 
 @dataclass
@@ -15,6 +16,7 @@ class Exchange:
     origin: StationOrigin
     bus: MessageBus
     operation: str
+    uow: UnitOfWork
 
     def dispatch(self, command: Command) -> Any:
-        return self.bus.handle(command)
+        return self.bus.handle(command, uow=self.uow)

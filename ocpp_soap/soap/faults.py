@@ -76,3 +76,12 @@ def fault_from_domain_error(error: DomainError) -> SoapFault:
 def internal_fault() -> SoapFault:
     """What a station is told when something on our side failed; the details go to our log, not to the station."""
     return SoapFault.receiver("the central system could not process the request; please retry later")
+
+
+def storage_unavailable_fault() -> SoapFault:
+    """The database did not answer: nothing was stored, and the station should send the request again later."""
+    return SoapFault.receiver(
+        "the central system cannot store this request now (its database does not answer); nothing was recorded, "
+        "please retry later",
+        subcode="StorageUnavailable",
+    )

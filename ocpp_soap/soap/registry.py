@@ -14,6 +14,7 @@ from lxml import etree
 from ..bus import MessageBus
 from .addon import AddOn
 from .endpoint import EndpointInfo, SoapEndpoint
+from .message_journal import MessageJournal
 from .processor import AddOnProcessor
 from .v12 import ADDON as OCPP12
 from .v15 import ADDON as OCPP15
@@ -32,11 +33,13 @@ def addon_for_version(version: str) -> AddOn:
     raise ValueError(f"no central-system service for OCPP {version!r}; known: {', '.join(a.version for a in ADDONS)}")
 
 
-def build_endpoints(bus: MessageBus, *, max_body: int, public_url: str | None) -> dict[str, SoapEndpoint]:
+def build_endpoints(
+    bus: MessageBus, *, max_body: int, public_url: str | None, journal: MessageJournal | None = None
+) -> dict[str, SoapEndpoint]:
     """Path -> endpoint: one per add-on, plus the shared URL that routes by body namespace."""
     from .wsdl import WsdlDocument
 
-    processors = {addon.namespace: AddOnProcessor(addon, bus) for addon in ADDONS}
+    processors = {addon.namespace: AddOnProcessor(addon, bus, journal=journal) for addon in ADDONS}
     endpoints: dict[str, SoapEndpoint] = {}
     for processor in processors.values():
         addon = processor.addon
@@ -46,6 +49,7 @@ def build_endpoints(bus: MessageBus, *, max_body: int, public_url: str | None) -
             max_body=max_body,
             public_url=public_url,
             routing=False,
+            journal=journal,
         )
     versions = ", ".join(addon.version for addon in ADDONS)
     endpoints[SHARED_PATH] = SoapEndpoint(
@@ -58,6 +62,7 @@ def build_endpoints(bus: MessageBus, *, max_body: int, public_url: str | None) -
         max_body=max_body,
         public_url=public_url,
         routing=True,
+        journal=journal,
     )
     return endpoints
 

@@ -172,9 +172,10 @@ def test_metrics_add_up_across_two_gunicorn_workers(two_workers: Gunicorn) -> No
         "</cs:startTransactionRequest>"
     )
     assert post(url, envelope(start, charge_box="MET1")).status == 200
-    heartbeat = envelope("<cs:heartbeatRequest/>", charge_box="MET1", action="/Heartbeat")
+    # Each with its own MessageID: one sent 40 times would be one heartbeat and 39 resends of it.
+    heartbeats = [envelope("<cs:heartbeatRequest/>", charge_box="MET1", action="/Heartbeat") for _ in range(40)]
     with ThreadPoolExecutor(8) as pool:
-        statuses = list(pool.map(lambda _: post(url, heartbeat).status, range(40)))
+        statuses = list(pool.map(lambda heartbeat: post(url, heartbeat).status, heartbeats))
     assert statuses == [200] * 40
     assert post(url, envelope("<cs:noSuchRequest/>", charge_box="MET1")).status in (400, 500)
 

@@ -13,8 +13,10 @@ import copy
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from ocpp_soap.domain.events import Event
+from ocpp_soap.domain.message_log import LoggedExchange, StoredAnswer
 from ocpp_soap.domain.model import (
     AuthorizationStatus,
     ConnectorStatusChange,
@@ -46,6 +48,7 @@ class FakeData:
     reservations: dict[int, Reservation] = field(default_factory=dict)
     local_lists: dict[str, LocalList] = field(default_factory=dict)
     configuration: dict[tuple[str, str], ConfigurationValue] = field(default_factory=dict)
+    message_log: list[LoggedExchange] = field(default_factory=list)
 
 
 class FakeStationRepository:
@@ -226,6 +229,32 @@ class FakeConfigurationRepository:
         self._data.configuration[(charge_box_id, value.key)] = value
 
 
+class FakeMessageLogRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def add(self, entry: LoggedExchange) -> None:
+        if entry.dedupe_key is not None and any(e.dedupe_key == entry.dedupe_key for e in self._data.message_log):
+            raise KeyError(f"dedupe key {entry.dedupe_key} already stored")
+        self._data.message_log.append(entry)
+
+    def answer_for(self, dedupe_key: str) -> StoredAnswer | None:
+        for entry in self._data.message_log:
+            if entry.dedupe_key == dedupe_key and entry.response is not None:
+                return StoredAnswer(entry.at, entry.response, entry.http_status or 200)
+        return None
+
+    def forget_key(self, dedupe_key: str) -> None:
+        self._data.message_log = [
+            replace(e, dedupe_key=None) if e.dedupe_key == dedupe_key else e for e in self._data.message_log
+        ]
+
+    def prune(self, before: datetime, limit: int) -> int:
+        old = [e for e in self._data.message_log if e.at < before][:limit]
+        self._data.message_log = [e for e in self._data.message_log if e not in old]
+        return len(old)
+
+
 class FakeUnitOfWork:
     """One fake database and its transactions; ``uow_factory = lambda: uow`` hands the bus the same one each time.
 
@@ -256,6 +285,7 @@ class FakeUnitOfWork:
         self.reservations = FakeReservationRepository(data, self._reservation_ids)
         self.local_lists = FakeLocalListRepository(data)
         self.configuration = FakeConfigurationRepository(data)
+        self.message_log = FakeMessageLogRepository(data)
 
     def __enter__(self) -> FakeUnitOfWork:
         assert not self.in_transaction, "FakeUnitOfWork entered twice"

@@ -849,6 +849,24 @@ def test_a_storage_conflict_that_persists_is_raised() -> None:
     assert list(uow.stations) == []
 
 
+def test_commands_given_a_unit_of_work_join_it_and_leave_commit_and_events_to_the_caller() -> None:
+    uow = FakeUnitOfWork()
+    bus = MessageBus(lambda: uow, {commands.RecordHeartbeat: flaky(failures=0)})
+
+    with uow:
+        assert bus.handle(commands.RecordHeartbeat(origin()), uow=uow) == "attempt 1"
+        assert bus.handle(commands.RecordHeartbeat(origin()), uow=uow) == "attempt 2"
+        assert uow.commits == 0
+        uow.commit()
+    assert [s.charge_box_id for s in uow.stations] == ["S1", "S2"]
+
+
+def test_a_command_with_its_own_transactions_cannot_join_one(accepted: Harness) -> None:
+    request = next(cmd for cmd in COMMAND_HANDLERS if cmd.__name__ == "RequestReset")
+    with accepted.uow, pytest.raises(TypeError, match="its own transactions"):
+        accepted.bus.handle(request.__new__(request), uow=accepted.uow)
+
+
 def test_handlers_get_only_the_dependencies_they_name(accepted: Harness) -> None:
     received: dict[str, object] = {}
 

@@ -1,0 +1,54 @@
+"""The station message log: every exchange with a station, in both directions, as it went over the wire.
+
+The log serves two purposes. Operators read it to see what a station said and was told. And a station that did
+not get an answer in time resends its request with the same ``wsa:MessageID``: the entry written together with the
+first request's effects carries a ``dedupe_key`` (station, MessageID, operation and body), so the resend is
+answered from the log instead of being processed a second time.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class Direction(enum.StrEnum):
+    FROM_STATION = "in"
+    TO_STATION = "out"
+
+
+MAX_LOGGED_TEXT = 64 * 1024
+"""Characters of a request or response kept in the log; longer ones are cut (answers replayed to resends never are:
+they are the gateway's own small answers)."""
+
+
+@dataclass(frozen=True)
+class LoggedExchange:
+    at: datetime
+    direction: Direction
+    charge_box_id: str | None
+    operation: str | None
+    message_id: str | None
+    outcome: str
+    http_status: int | None
+    duration_ms: float
+    request: str | None
+    response: str | None
+    error: str | None = None
+    dedupe_key: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer already given to a request: what a resend of that request gets again."""
+
+    at: datetime
+    response: str
+    http_status: int
+
+
+def clipped(text: str | None, limit: int = MAX_LOGGED_TEXT) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n... [{len(text) - limit} more characters not kept]"

@@ -1,0 +1,178 @@
+"""The SOAP side of the message log: what each station exchange is written as, how a resend is recognised, and
+the retention that keeps the log from growing for ever.
+
+Successful requests are logged by the processor inside the request's own transaction (so the entry, and the key
+that answers a resend, exist exactly when the effects do). Faults, and everything that never reached an add-on,
+are logged here in a short transaction of their own, on a best-effort basis: a database that cannot take the log
+entry is the reason for many of those faults in the first place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import random
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from lxml import etree
+
+from ..bus import MessageBus
+from ..domain.errors import ConcurrencyConflict, StorageUnavailable
+from ..domain.message_log import Direction, LoggedExchange, StoredAnswer, clipped
+
+logger = logging.getLogger(__name__)
+
+PRUNE_EVERY_S = 60.0
+PRUNE_BATCH = 5000
+PRUNE_BATCHES_PER_ROUND = 50
+
+
+class MessageJournal:
+    def __init__(
+        self,
+        bus: MessageBus,
+        clock: Callable[[], datetime],
+        *,
+        resend_window_s: int,
+        retention_days: int,
+    ) -> None:
+        self._bus = bus
+        self.clock = clock
+        self.resend_window = timedelta(seconds=resend_window_s)
+        # The log is kept for the retention, and never shorter than the resend window needs it.
+        self.retention = max(timedelta(days=retention_days), self.resend_window)
+        self._pruner: threading.Thread | None = None
+        self._pruner_lock = threading.Lock()
+        self._pid = 0
+
+    # -- recognising a resend ---------------------------------------------------------------------------------
+
+    def dedupe_key(
+        self, charge_box_id: str, message_id: str | None, operation: str, soap: str, body: etree._Element
+    ) -> str | None:
+        """The key of a request: same station, MessageID, operation, SOAP version and body mean the same request.
+
+        The body is part of it because stations reuse MessageIDs (counters restart at boot): a different request
+        under an old MessageID is a new request, not a resend."""
+        if not message_id or not self.resend_window:
+            return None
+        digest = hashlib.sha256()
+        for part in (charge_box_id, message_id, operation, soap):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        digest.update(etree.tostring(body, method="c14n"))
+        return digest.hexdigest()
+
+    def stored_answer(self, dedupe_key: str) -> StoredAnswer | None:
+        """The answer already given to this request, if it was given within the resend window.
+
+        An older entry with the same key is an old request that happens to look the same (a MessageID counter
+        that came round again): its key is dropped so that the new request can be processed and keep its own."""
+        with self._bus.unit_of_work() as uow:
+            stored = uow.message_log.answer_for(dedupe_key)
+            if stored is None or stored.at >= self.clock() - self.resend_window:
+                return stored
+            uow.message_log.forget_key(dedupe_key)
+            uow.commit()
+        return None
+
+    # -- writing entries --------------------------------------------------------------------------------------
+
+    def entry(
+        self,
+        *,
+        started_at: datetime,
+        duration_s: float,
+        charge_box_id: str | None,
+        operation: str | None,
+        message_id: str | None,
+        outcome: str,
+        http_status: int,
+        request: bytes,
+        response: bytes,
+        error: str | None = None,
+        dedupe_key: str | None = None,
+    ) -> LoggedExchange:
+        return LoggedExchange(
+            at=started_at,
+            direction=Direction.FROM_STATION,
+            charge_box_id=charge_box_id,
+            operation=operation,
+            message_id=clipped(message_id, 255),
+            outcome=outcome,
+            http_status=http_status,
+            duration_ms=round(duration_s * 1000, 3),
+            request=clipped(_text(request)),
+            # A stored answer is replayed byte for byte, so it is never cut; the gateway's answers are small.
+            response=_text(response) if dedupe_key else clipped(_text(response)),
+            error=error,
+            dedupe_key=dedupe_key,
+        )
+
+    def record(self, entry: LoggedExchange) -> None:
+        """Log an exchange in a transaction of its own; a failure to do so is logged, never raised."""
+        self.start_pruning()
+        try:
+            with self._bus.unit_of_work() as uow:
+                uow.message_log.add(entry)
+                uow.commit()
+        except (StorageUnavailable, ConcurrencyConflict) as exc:
+            logger.debug("message log entry not written: %s", exc)
+        except Exception:
+            logger.exception("message log entry not written")
+
+    # -- retention --------------------------------------------------------------------------------------------
+
+    def start_pruning(self) -> None:
+        """Start this process's pruning thread once (again after a fork: threads do not survive one)."""
+        if self._pid == os.getpid():
+            return
+        with self._pruner_lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._pruner = threading.Thread(
+                target=_prune_forever, args=(weakref.ref(self),), name="message-log-pruner", daemon=True
+            )
+            self._pruner.start()
+
+    def prune(self) -> int:
+        """Delete what is older than the retention, in small batches; returns how many entries went."""
+        cutoff = self.clock() - self.retention
+        removed = 0
+        for _ in range(PRUNE_BATCHES_PER_ROUND):
+            with self._bus.unit_of_work() as uow:
+                count = uow.message_log.prune(cutoff, PRUNE_BATCH)
+                uow.commit()
+            removed += count
+            if count < PRUNE_BATCH:
+                break
+        return removed
+
+
+
+def _prune_forever(journal_ref: weakref.ref[MessageJournal]) -> None:
+    """Prune now and then for as long as the journal is in use (the thread ends once the app is gone)."""
+    while True:
+        time.sleep(PRUNE_EVERY_S * random.uniform(0.8, 1.2))  # spread the workers' rounds apart
+        journal = journal_ref()
+        if journal is None:
+            return
+        try:
+            removed = journal.prune()
+            if removed:
+                logger.info("message log: %d entries older than %s removed", removed, journal.retention)
+        except (StorageUnavailable, ConcurrencyConflict) as exc:
+            logger.debug("message log not pruned this round: %s", exc)
+        except Exception:
+            logger.exception("message log not pruned this round")
+        del journal
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
