@@ -40,6 +40,16 @@ class LoggedExchange:
 
 
 @dataclass(frozen=True)
+class WireExchange:
+    """What went over the wire for one call to a station: the request as sent, the answer as received (if any)."""
+
+    request: str | None
+    response: str | None
+    http_status: int | None
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
 class StoredAnswer:
     """An answer already given to a request: what a resend of that request gets again."""
 

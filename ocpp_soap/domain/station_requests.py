@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from .commands import Command
+from .message_log import WireExchange
 from .model import AuthorizationStatus
 
 
@@ -261,6 +262,7 @@ class StationCallResult:
     error: str | None = None
     duration_ms: float = 0.0
     log_id: int | None = None
+    wire: WireExchange | None = field(default=None, repr=False, compare=False)
 
     @property
     def answered(self) -> bool:

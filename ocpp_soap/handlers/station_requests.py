@@ -21,6 +21,7 @@ from ..domain.errors import (
     UnknownReservation,
     UnknownStation,
 )
+from ..domain.message_log import Direction, LoggedExchange, WireExchange, clipped
 from ..domain.model import Protocol, Station
 from ..domain.ports import ChargePointClient, Clock, UnitOfWork
 from ..json_values import to_jsonable
@@ -68,8 +69,28 @@ def send_station_request(
                 address=station.endpoint_address,
             )
         )
+        if result.wire is not None:
+            uow.message_log.add(_logged(station.charge_box_id, cmd.operation, now, result, result.wire))
         uow.commit()
     return dataclasses.replace(result, added=added, remarks=remarks, log_id=log_id)
+
+
+def _logged(
+    charge_box_id: str, operation: str, at: datetime, result: sr.StationCallResult, wire: WireExchange
+) -> LoggedExchange:
+    return LoggedExchange(
+        at=at,
+        direction=Direction.TO_STATION,
+        charge_box_id=charge_box_id,
+        operation=operation,
+        message_id=clipped(wire.message_id, 255),
+        outcome=result.outcome.value,
+        http_status=wire.http_status,
+        duration_ms=result.duration_ms,
+        request=clipped(wire.request),
+        response=clipped(wire.response),
+        error=result.error,
+    )
 
 
 def _prepare(cmd: sr.StationRequest, uow: UnitOfWork, station: Station, now: datetime) -> dict[str, Any]:

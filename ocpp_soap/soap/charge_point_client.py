@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -24,6 +25,7 @@ from zeep.plugins import Plugin
 from zeep.transports import Transport
 
 from ..domain import station_requests as sr
+from ..domain.message_log import WireExchange
 from .addon import AddOn
 from .addressing import WSA_NS
 from .charge_point_requests import build_call
@@ -60,11 +62,59 @@ def _fault_11_to_12(fault: etree._Element) -> None:
     text.text = reason
 
 
+class RecordingTransport(Transport):  # type: ignore[misc]
+    """zeep's transport, keeping the bytes of the last exchange of each thread for the message log.
+
+    Recorded here rather than in a plugin because a plugin sees only answers that parse as XML, and the answers
+    worth looking at in the log are often the ones that do not."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._last = threading.local()
+
+    def start(self) -> None:
+        self._last.request, self._last.response, self._last.status = None, None, None
+
+    def post(self, address: str, message: bytes | str, headers: dict[str, str]) -> requests.Response:
+        self._last.request = message
+        response = super().post(address, message, headers)
+        self._last.response, self._last.status = response.content, response.status_code
+        return response
+
+    def exchange(self) -> WireExchange:
+        request, response = getattr(self._last, "request", None), getattr(self._last, "response", None)
+        return WireExchange(
+            request=_text(request),
+            response=_text(response),
+            http_status=getattr(self._last, "status", None),
+            message_id=_message_id(request),
+        )
+
+
+def _text(data: bytes | str | None) -> str | None:
+    if data is None:
+        return None
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+
+
+def _message_id(request: bytes | str | None) -> str | None:
+    if not request:
+        return None
+    try:
+        document = etree.fromstring(request.encode() if isinstance(request, str) else request)
+    except etree.XMLSyntaxError:
+        return None
+    return document.findtext(f".//{{{WSA_NS}}}MessageID")
+
+
 class ZeepChargePointClient:
     def __init__(self, addon: AddOn, wsdl: bytes, *, central_system_url: str | None, timeout: float) -> None:
         self.addon = addon
         self._session = requests.Session()
-        transport = Transport(session=self._session, operation_timeout=(CONNECT_TIMEOUT_S, timeout), timeout=timeout)
+        transport = RecordingTransport(
+            session=self._session, operation_timeout=(CONNECT_TIMEOUT_S, timeout), timeout=timeout
+        )
+        self._transport = transport
         settings = zeep.Settings(strict=False, xml_huge_tree=False, forbid_dtd=True, forbid_entities=True)
         self._client = zeep.Client(io.BytesIO(wsdl), transport=transport, settings=settings, plugins=[Soap11AnswerPlugin()])
         self._binding = f"{{{addon.namespace}}}{addon.service_name}Soap"
@@ -99,8 +149,11 @@ class ZeepChargePointClient:
                 "command station=%s operation=%s outcome=%s duration_ms=%.1f%s",
                 charge_box_id, call.operation, outcome.value, duration, f" error={error!r}" if error else "",
             )
-            return sr.StationCallResult(outcome, answer or {}, error=error, duration_ms=duration)
+            return sr.StationCallResult(
+                outcome, answer or {}, error=error, duration_ms=duration, wire=self._transport.exchange()
+            )
 
+        self._transport.start()
         service = self._client.create_service(self._binding, address)
         try:
             answer = getattr(service, call.operation)(**call.fields, _soapheaders=self._headers(charge_box_id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -212,3 +213,38 @@ def test_command_line(tmp_path: Path, fake: FakeStation, version: str, monkeypat
     assert "type: expected one of Hard, Soft" in capsys.readouterr().err
     assert cli.main(["command", "NOBODY", "ClearCache"]) == 2
     assert "not known" in capsys.readouterr().err
+
+
+def _outgoing_log(gateway: Gateway) -> list[Any]:
+    from sqlalchemy import select
+
+    from ocpp_soap.persistence import orm
+
+    with gateway.engine.connect() as connection:
+        query = select(orm.MessageLogRow).where(orm.MessageLogRow.direction == "out").order_by(orm.MessageLogRow.id)
+        return list(connection.execute(query).all())
+
+
+def test_calls_are_in_the_message_log_as_sent_and_received(gateway: Gateway, fake: FakeStation, version: str) -> None:
+    cb = station(gateway, version, fake.url)
+    gateway.bus.handle(sr.RequestReset(cb, type=sr.ResetType.SOFT))
+    fake.mode = "http500"
+    gateway.bus.handle(sr.RequestClearCache(cb))
+
+    answered, broken = _outgoing_log(gateway)
+    assert (answered.charge_box_id, answered.operation, answered.outcome, answered.http_status) == (
+        cb, "Reset", "answered", 200,
+    )
+    assert "resetRequest" in answered.request and "Soft" in answered.request
+    assert answered.message_id and answered.message_id in answered.request
+    assert "resetResponse" in answered.response and answered.duration_ms > 0
+    assert (broken.operation, broken.outcome, broken.http_status) == ("ClearCache", "bad-answer", 500)
+    assert broken.error
+
+
+def test_an_unreachable_station_is_logged_without_an_answer(gateway: Gateway, version: str) -> None:
+    cb = station(gateway, version, f"http://127.0.0.1:{free_port()}/ChargePointService")
+    gateway.bus.handle(sr.RequestReset(cb, type=sr.ResetType.SOFT))
+    [entry] = _outgoing_log(gateway)
+    assert (entry.outcome, entry.response, entry.http_status) == ("unreachable", None, None)
+    assert "resetRequest" in entry.request and "refused" in entry.error
