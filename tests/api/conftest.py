@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from ocpp_soap.bootstrap import Gateway
 from ocpp_soap.config import Settings
+from ocpp_soap.domain.message_log import Direction, LoggedExchange
 from ocpp_soap.domain.model import (
     AuthorizationStatus,
     BootDetails,
@@ -27,6 +28,7 @@ from ocpp_soap.domain.model import (
     Transaction,
     UnitOfMeasure,
 )
+from ocpp_soap.domain.station_requests import Reservation, ReservationState
 from webapp import create_webapp
 
 TOKEN = "s3cret-test-token-0123456789"
@@ -114,3 +116,33 @@ def add_transaction(
             uow.meter_values.add(MeterValueBatch(charge_box_id, 1, readings, started_at, transaction_id))
         uow.commit()
     return transaction_id
+
+
+def add_message(
+    gateway: Gateway, charge_box_id: str | None, operation: str, *, outcome: str = "ok", at: datetime = NOW,
+    direction: Direction = Direction.FROM_STATION,
+) -> int:
+    """A message-log entry, as the SOAP edge writes it; returns its id."""
+    from sqlalchemy import func, select
+
+    from ocpp_soap.persistence.orm import MessageLogRow
+
+    with gateway.uow_factory() as uow:
+        uow.message_log.add(LoggedExchange(
+            at=at, direction=direction, charge_box_id=charge_box_id, operation=operation, message_id="urn:uuid:1",
+            outcome=outcome, http_status=200 if outcome in ("ok", "answered") else 400, duration_ms=1.5,
+            request=f"<{operation}Request/>", response=f"<{operation}Response/>",
+            error=None if outcome in ("ok", "answered") else "bad",
+        ))
+        uow.commit()
+    with gateway.engine.connect() as connection:
+        return int(connection.execute(select(func.max(MessageLogRow.id))).scalar_one())
+
+
+def add_reservation(gateway: Gateway, charge_box_id: str, *, state: ReservationState = ReservationState.ACCEPTED) -> int:
+    with gateway.uow_factory() as uow:
+        reservation_id = uow.reservations.add(
+            Reservation(charge_box_id, 1, "TAG1", NOW + timedelta(hours=1), NOW, state=state)
+        )
+        uow.commit()
+    return reservation_id

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from ocpp_soap.bootstrap import Gateway
-from tests.api.conftest import AUTH, NOW, add_station, add_transaction
+from tests.api.conftest import AUTH, NOW, add_message, add_station, add_transaction
 from webapp.api.openapi import DOCUMENT
 
 METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH"}
@@ -43,7 +43,9 @@ def test_every_documented_path_answers(client: FlaskClient, gateway: Gateway) ->
     add_station(gateway, "CB1")
     transaction_id = add_transaction(gateway, "CB1", "TAG1", NOW)
     client.post("/api/idtags", headers=AUTH, json={"idTag": "TAG1", "status": "Accepted"})
-    values = {"chargeBoxId": "CB1", "idTag": "TAG1", "transactionId": str(transaction_id), "operation": "Reset"}
+    message_id = add_message(gateway, "CB1", "Heartbeat")
+    values = {"chargeBoxId": "CB1", "idTag": "TAG1", "transactionId": str(transaction_id), "operation": "Reset",
+              "messageId": str(message_id)}
     bodies = {"/api/stations": {"chargeBoxId": "CB2"}, "/api/idtags": {"idTag": "TAG2", "status": "Accepted"},
               "/api/idtags/{idTag}": {"status": "Blocked"}}
     calls = [(path, method) for path, item in DOCUMENT["paths"].items() for method in item]

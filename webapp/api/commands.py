@@ -25,7 +25,7 @@ bp = Blueprint("commands", __name__)
 def list_commands() -> ResponseReturnValue:
     page = params.page()
     listing = queries.list_commands(gateway().engine, page, station=params.text("station"))
-    return {"items": listing.items, "page": page.number, "per_page": page.size, "total": listing.total}
+    return params.listed(listing, page)
 
 
 @bp.post("/stations/<charge_box_id>/commands/<operation>")

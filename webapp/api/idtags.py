@@ -25,7 +25,7 @@ FIELDS = ("idTag", "status", "expiryDate", "parentIdTag")
 def list_id_tags() -> ResponseReturnValue:
     page = params.page()
     listing = queries.list_id_tags(gateway().engine, page)
-    return {"items": listing.items, "page": page.number, "per_page": page.size, "total": listing.total}
+    return params.listed(listing, page)
 
 
 @bp.get("/idtags/<id_tag>")

@@ -11,7 +11,9 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from ocpp_soap import __version__
+from ocpp_soap.domain.message_log import Direction
 from ocpp_soap.domain.model import AuthorizationStatus, RegistrationStatus
+from ocpp_soap.domain.station_requests import ReservationState
 from ocpp_soap.operator_input import OPERATIONS
 
 from .params import DEFAULT_PER_PAGE, MAX_PER_PAGE
@@ -151,6 +153,33 @@ SCHEMAS: dict[str, Any] = {
             "answer": {"type": "object"}, "error": NULLABLE_TEXT, "durationMs": {"type": "number"},
         },
     },
+    "Reservation": {
+        "type": "object",
+        "properties": {
+            "reservationId": {"type": "integer", "description": "The id the gateway generated and sent"},
+            "chargeBoxId": {"type": "string"}, "connectorId": {"type": "integer"}, "idTag": {"type": "string"},
+            "parentIdTag": NULLABLE_TEXT, "expiryDate": TIME,
+            "state": {"type": "string", "enum": [s.value for s in ReservationState]}, "createdAt": TIME,
+        },
+    },
+    "Message": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "at": TIME,
+            "direction": {"type": "string", "enum": [d.value for d in Direction],
+                          "description": "in: the station's request; out: the gateway's call to the station"},
+            "chargeBoxId": NULLABLE_TEXT, "operation": NULLABLE_TEXT, "messageId": NULLABLE_TEXT,
+            "outcome": {"type": "string", "description": "in: ok, resent, sender-fault, receiver-fault; "
+                                                         "out: the command outcome (answered, timeout, ...)"},
+            "httpStatus": {"type": "integer", "nullable": True}, "durationMs": {"type": "number"},
+            "error": NULLABLE_TEXT,
+        },
+    },
+    "MessageDetail": {
+        "allOf": [_ref("Message"), {"type": "object", "properties": {
+            "request": {**NULLABLE_TEXT, "description": "As received or sent (long ones are cut)"},
+            "response": {**NULLABLE_TEXT, "description": "As sent or received"}}}],
+    },
     "CommandFields": {
         "type": "object",
         "description": "The operation's request fields under their OCPP names, e.g. {\"connectorId\": 1, \"idTag\": \"ABC\"}",
@@ -247,6 +276,29 @@ PATHS: dict[str, Any] = {
              "404": NOT_FOUND},
             parameters=[_path("transactionId", "The transaction id", {"type": "integer"}), FORMAT],
         ),
+    },
+    "/api/reservations": {
+        "get": _op("Reservations, newest first",
+                   {"200": _json(_page_of("Reservation"), "A page of reservations"), "422": INVALID},
+                   parameters=[_query("station", "chargeBoxId"),
+                               _query("state", "Reservation state", {"type": "string",
+                                                                     "enum": [s.value for s in ReservationState]}),
+                               *PAGING]),
+    },
+    "/api/messages": {
+        "get": _op("The SOAP message log, both directions, newest first (without the bodies)",
+                   {"200": _json(_page_of("Message"), "A page of the message log"), "422": INVALID},
+                   parameters=[_query("station", "chargeBoxId"),
+                               _query("direction", "in or out", {"type": "string",
+                                                                 "enum": [d.value for d in Direction]}),
+                               _query("operation", "OCPP operation"), _query("outcome", "Outcome"),
+                               _query("faults", "true: only faults and failed calls", {"type": "boolean"}),
+                               *PAGING]),
+    },
+    "/api/messages/{messageId}": {
+        "get": _op("One exchange with its request and response",
+                   {"200": _json(_ref("MessageDetail"), "The exchange"), "404": NOT_FOUND},
+                   parameters=[_path("messageId", "The log entry's id", {"type": "integer"})]),
     },
     "/api/commands": {
         "get": _op("The command log, newest first",

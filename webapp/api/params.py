@@ -12,7 +12,7 @@ from flask import request
 from ocpp_soap.domain.errors import InvalidCommand
 from ocpp_soap.soap.timestamps import InvalidTimestamp, parse_timestamp
 
-from .queries import Page
+from .queries import Listing, Page
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -27,6 +27,11 @@ def page() -> Page:
     if not 1 <= size <= MAX_PER_PAGE:
         raise InvalidCommand("per_page", f"expected 1 to {MAX_PER_PAGE}")
     return Page(number, size)
+
+
+def listed(listing: Listing, page: Page) -> dict[str, Any]:
+    """The JSON of one page of a list: the items, where the page is, and how many there are in all."""
+    return {"items": listing.items, "page": page.number, "per_page": page.size, "total": listing.total}
 
 
 def _int(name: str, raw: str | None, default: int) -> int:

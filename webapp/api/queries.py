@@ -17,7 +17,9 @@ from ocpp_soap.persistence.orm import (
     CommandLogRow,
     ConnectorRow,
     IdTagRow,
+    MessageLogRow,
     MeterValueRow,
+    ReservationRow,
     StationRow,
     TransactionRow,
 )
@@ -284,4 +286,94 @@ def _command(row: Any) -> dict[str, Any]:
         "durationMs": row.duration_ms,
         "protocol": row.protocol,
         "address": row.address,
+    }
+
+
+# Reservations
+
+
+def list_reservations(engine: Engine, page: Page, *, station: str | None, state: str | None) -> Listing:
+    query = select(ReservationRow.__table__).order_by(ReservationRow.reservation_id.desc())
+    if station is not None:
+        query = query.where(ReservationRow.charge_box_id == station)
+    if state is not None:
+        query = query.where(ReservationRow.state == state)
+    return _page(engine, query, page, _reservation)
+
+
+def _reservation(row: Any) -> dict[str, Any]:
+    return {
+        "reservationId": row.reservation_id,
+        "chargeBoxId": row.charge_box_id,
+        "connectorId": row.connector_id,
+        "idTag": row.id_tag,
+        "parentIdTag": row.parent_id_tag,
+        "expiryDate": iso(_aware(row.expiry_date)),
+        "state": row.state,
+        "createdAt": iso(_aware(row.created_at)),
+    }
+
+
+# Message log
+
+_MESSAGE_SUMMARY = (
+    MessageLogRow.id, MessageLogRow.at, MessageLogRow.direction, MessageLogRow.charge_box_id, MessageLogRow.operation,
+    MessageLogRow.message_id, MessageLogRow.outcome, MessageLogRow.http_status, MessageLogRow.duration_ms,
+    MessageLogRow.error,
+)
+
+
+@dataclass(frozen=True)
+class MessageFilter:
+    station: str | None = None
+    direction: str | None = None
+    operation: str | None = None
+    outcome: str | None = None
+    faults_only: bool = False
+
+
+def list_messages(engine: Engine, page: Page, where: MessageFilter) -> Listing:
+    """Newest first, without the bodies (``message`` has them)."""
+    query = select(*_MESSAGE_SUMMARY).order_by(MessageLogRow.at.desc(), MessageLogRow.id.desc())
+    if where.station is not None:
+        query = query.where(MessageLogRow.charge_box_id == where.station)
+    if where.direction is not None:
+        query = query.where(MessageLogRow.direction == where.direction)
+    if where.operation is not None:
+        query = query.where(MessageLogRow.operation == where.operation)
+    if where.outcome is not None:
+        query = query.where(MessageLogRow.outcome == where.outcome)
+    if where.faults_only:
+        query = query.where(MessageLogRow.outcome.not_in(FINE_OUTCOMES))
+    return _page(engine, query, page, _message)
+
+
+FINE_OUTCOMES = ("ok", "resent", "answered")
+"""Outcomes that are not faults: a station request answered, a resend answered again, a call the station answered."""
+
+
+def message(engine: Engine, message_log_id: int) -> dict[str, Any] | None:
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(*_MESSAGE_SUMMARY, MessageLogRow.request, MessageLogRow.response).where(
+                MessageLogRow.id == message_log_id
+            )
+        ).first()
+    if row is None:
+        return None
+    return {**_message(row), "request": row.request, "response": row.response}
+
+
+def _message(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "at": iso(_aware(row.at)),
+        "direction": row.direction,
+        "chargeBoxId": row.charge_box_id,
+        "operation": row.operation,
+        "messageId": row.message_id,
+        "outcome": row.outcome,
+        "httpStatus": row.http_status,
+        "durationMs": row.duration_ms,
+        "error": row.error,
     }

@@ -34,7 +34,7 @@ def list_stations() -> ResponseReturnValue:
         online_since=online_since(),
         online=params.flag("online"),
     )
-    return {"items": listing.items, "page": page.number, "per_page": page.size, "total": listing.total}
+    return params.listed(listing, page)
 
 
 @bp.get("/stations/<charge_box_id>")

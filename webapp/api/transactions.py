@@ -37,7 +37,7 @@ def list_transactions() -> ResponseReturnValue:
         return _csv_response(queries.TRANSACTION_COLUMNS, rows, "transactions.csv")
     page = params.page()
     listing = queries.list_transactions(gateway().engine, page, where)
-    return {"items": listing.items, "page": page.number, "per_page": page.size, "total": listing.total}
+    return params.listed(listing, page)
 
 
 @bp.get("/transactions/<int:transaction_id>")
