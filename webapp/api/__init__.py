@@ -17,7 +17,7 @@ from flask.blueprints import BlueprintSetupState
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from ocpp_soap.domain.errors import DomainError
+from ocpp_soap.domain.errors import DomainError, StorageUnavailable
 
 from . import commands, idtags, messages, openapi, reservations, stations, token_store, transactions
 from .errors import ApiError, error_response, from_domain
@@ -86,6 +86,12 @@ def _authenticate() -> Response | None:
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
     return error_response(exc)
+
+
+@bp.errorhandler(StorageUnavailable)
+def _storage_unavailable(exc: StorageUnavailable) -> Response:
+    logger.warning("API request not served: the database is unavailable (%s)", exc)
+    return error_response(ApiError(503, "unavailable", "the database does not answer; retry later"))
 
 
 @bp.errorhandler(DomainError)
