@@ -13,8 +13,10 @@ def create_webapp(gateway: Gateway) -> Flask:
     from .api import bp as api_bp
     from .health import bp as health_bp
     from .metrics import bp as metrics_bp
+    from .ui import bp as ui_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(ui_bp)
     return app

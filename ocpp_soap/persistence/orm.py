@@ -115,6 +115,7 @@ class TransactionRow(Base):
         Index("ix_transactions_id_tag_open", "id_tag", "stopped_at"),
         Index("ix_transactions_station_started", "charge_box_id", "started_at"),
         Index("ix_transactions_connector_open", "charge_box_id", "connector_id", "stopped_at"),
+        Index("ix_transactions_stopped_at", "stopped_at"),
     )
 
     # The id is the transactionId sent to the station: the database sequence makes it unique across workers.
@@ -148,7 +149,10 @@ class UnknownTransactionStopRow(Base):
 
 class MeterValueRow(Base):
     __tablename__ = "meter_values"
-    __table_args__ = (Index("ix_meter_values_station_time", "charge_box_id", "timestamp"),)
+    __table_args__ = (
+        Index("ix_meter_values_station_time", "charge_box_id", "timestamp"),
+        Index("ix_meter_values_transaction_time", "transaction_id", "timestamp"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     charge_box_id: Mapped[str] = mapped_column(ForeignKey("stations.charge_box_id", ondelete="CASCADE"))

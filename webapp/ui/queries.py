@@ -1,0 +1,223 @@
+"""What the web app's pages show beyond the API's read model (``webapp.api.queries``, reused wherever it fits):
+dashboard figures, a station search, status history, a downsampled meter series, reservations and the SOAP
+message log. Read-only; every list is one page along an index, every figure one aggregate query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, or_, select
+
+from ocpp_soap.domain.station_requests import CallOutcome
+from ocpp_soap.persistence.orm import (
+    CommandLogRow,
+    ConnectorStatusRow,
+    MessageLogRow,
+    MeterValueRow,
+    ReservationRow,
+    StationRow,
+    TransactionRow,
+)
+from webapp.api import queries as api
+from webapp.api.queries import Listing, Page, iso
+
+ENERGY_MEASURANDS = (None, "Energy.Active.Import.Register")  # 1.2's readings carry no measurand: energy in Wh
+MAX_CHART_POINTS = 500
+
+
+# Dashboard
+
+
+@dataclass(frozen=True)
+class Overview:
+    stations: int
+    online: int
+    pending: int
+    open_transactions: int
+    energy_today_wh: int
+
+
+def overview(engine: Engine, online_since: datetime, day_start: datetime) -> Overview:
+    """The dashboard's figures. Energy today: ``meter_stop - meter_start`` of every session that stopped since
+    ``day_start`` (UTC midnight), the whole session counted on the day it ends."""
+    with engine.connect() as connection:
+        stations = connection.execute(select(func.count()).select_from(StationRow)).scalar_one()
+        online = connection.execute(
+            select(func.count()).select_from(StationRow).where(StationRow.last_seen_at >= online_since)
+        ).scalar_one()
+        pending = connection.execute(
+            select(func.count()).select_from(StationRow).where(StationRow.registration_status == "Pending")
+        ).scalar_one()
+        open_transactions = connection.execute(
+            select(func.count()).select_from(TransactionRow).where(TransactionRow.stopped_at.is_(None))
+        ).scalar_one()
+        energy = connection.execute(
+            select(func.coalesce(func.sum(TransactionRow.meter_stop - TransactionRow.meter_start), 0)).where(
+                TransactionRow.stopped_at >= day_start, TransactionRow.meter_stop.is_not(None)
+            )
+        ).scalar_one()
+    return Overview(stations, online, pending, open_transactions, int(energy))
+
+
+def recent_failed_commands(engine: Engine, limit: int = 10) -> list[dict[str, Any]]:
+    failures = [outcome.value for outcome in CallOutcome if outcome is not CallOutcome.ANSWERED]
+    query = (
+        select(CommandLogRow.__table__)
+        .where(CommandLogRow.outcome.in_(failures))
+        .order_by(CommandLogRow.requested_at.desc(), CommandLogRow.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        return [api._command(row) for row in connection.execute(query)]
+
+
+# Stations
+
+
+@dataclass(frozen=True)
+class StationFilter:
+    search: str | None = None
+    status: str | None = None
+    protocol: str | None = None
+    online: bool | None = None
+
+
+def list_stations(engine: Engine, page: Page, where: StationFilter, online_since: datetime) -> Listing:
+    """The API's station list plus a search in the id (case-insensitive, anywhere in it)."""
+    conditions: list[Any] = []
+    if where.search:
+        conditions.append(func.lower(StationRow.charge_box_id).contains(where.search.lower(), autoescape=True))
+    if where.status:
+        conditions.append(StationRow.registration_status == where.status)
+    if where.protocol:
+        conditions.append(StationRow.protocol == where.protocol)
+    if where.online is not None:
+        seen = StationRow.last_seen_at >= online_since
+        conditions.append(seen if where.online else or_(~seen, StationRow.last_seen_at.is_(None)))
+    query = select(StationRow.__table__).where(and_(True, *conditions)).order_by(StationRow.charge_box_id)
+    return api._page(engine, query, page, lambda row: api._station(row, online_since))
+
+
+def status_history(engine: Engine, charge_box_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    """The station's last StatusNotifications, newest first, every connector together."""
+    query = (
+        select(ConnectorStatusRow.__table__)
+        .where(ConnectorStatusRow.charge_box_id == charge_box_id)
+        .order_by(ConnectorStatusRow.received_at.desc(), ConnectorStatusRow.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+# Transactions
+
+
+@dataclass(frozen=True)
+class MeterPoint:
+    at: datetime
+    wh: float
+
+
+def energy_series(engine: Engine, transaction_id: int, max_points: int = MAX_CHART_POINTS) -> tuple[list[MeterPoint], int]:
+    """The transaction's energy register readings in Wh, in time order, thinned in the database to at most
+    ``max_points`` (every n-th reading, first and last kept: the register only rises, so the shape stays);
+    and how many readings there are in all."""
+    energy = and_(
+        MeterValueRow.transaction_id == transaction_id,
+        or_(MeterValueRow.measurand.is_(None), MeterValueRow.measurand == ENERGY_MEASURANDS[1]),
+    )
+    with engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(MeterValueRow).where(energy)).scalar_one()
+        if not total:
+            return [], 0
+        step = -(-total // max_points)
+        numbered = (
+            select(
+                MeterValueRow.timestamp, MeterValueRow.value, MeterValueRow.unit,
+                func.row_number().over(order_by=(MeterValueRow.timestamp, MeterValueRow.id)).label("n"),
+            )
+            .where(energy)
+            .subquery()
+        )
+        rows = connection.execute(
+            select(numbered.c.timestamp, numbered.c.value, numbered.c.unit)
+            .where(or_((numbered.c.n - 1) % step == 0, numbered.c.n == total))
+            .order_by(numbered.c.n)
+        ).all()
+    points = []
+    for row in rows:
+        try:
+            value = float(row.value)
+        except ValueError:
+            continue
+        points.append(MeterPoint(api._aware(row.timestamp), value * 1000 if row.unit == "kWh" else value))  # type: ignore[arg-type]
+    return points, int(total)
+
+
+def meter_values_page(engine: Engine, transaction_id: int, page: Page) -> Listing:
+    query = (
+        select(MeterValueRow.__table__)
+        .where(MeterValueRow.transaction_id == transaction_id)
+        .order_by(MeterValueRow.timestamp, MeterValueRow.id)
+    )
+    return api._page(engine, query, page, lambda row: dict(row._mapping))
+
+
+def transaction_row(engine: Engine, transaction_id: int) -> dict[str, Any] | None:
+    """One transaction without its meter values (``api.transaction`` loads them all)."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(TransactionRow.__table__).where(TransactionRow.transaction_id == transaction_id)
+        ).first()
+    return None if row is None else api._transaction(row)
+
+
+# Reservations
+
+
+def list_reservations(engine: Engine, page: Page, *, station: str | None, state: str | None) -> Listing:
+    query = select(ReservationRow.__table__).order_by(ReservationRow.reservation_id.desc())
+    if station:
+        query = query.where(ReservationRow.charge_box_id == station)
+    if state:
+        query = query.where(ReservationRow.state == state)
+    return api._page(engine, query, page, lambda row: {**row._mapping, "expiryDate": iso(row.expiry_date)})
+
+
+# The SOAP message log (both directions)
+
+MESSAGE_SUMMARY = (
+    MessageLogRow.id, MessageLogRow.at, MessageLogRow.direction, MessageLogRow.charge_box_id,
+    MessageLogRow.operation, MessageLogRow.message_id, MessageLogRow.outcome, MessageLogRow.http_status,
+    MessageLogRow.duration_ms, MessageLogRow.error,
+)
+
+
+def list_messages(engine: Engine, page: Page, *, station: str | None) -> Listing:
+    """One page of exchanges, newest first, without their (large) request and response texts."""
+    query = select(*MESSAGE_SUMMARY).order_by(MessageLogRow.at.desc(), MessageLogRow.id.desc())
+    if station:
+        query = query.where(MessageLogRow.charge_box_id == station)
+    return api._page(engine, query, page, lambda row: dict(row._mapping))
+
+
+def message(engine: Engine, message_log_id: int) -> dict[str, Any] | None:
+    with engine.connect() as connection:
+        row = connection.execute(select(MessageLogRow.__table__).where(MessageLogRow.id == message_log_id)).first()
+    return None if row is None else dict(row._mapping)
+
+
+def recent_faults(engine: Engine, limit: int = 10) -> list[dict[str, Any]]:
+    """The last exchanges that did not end well, newest first."""
+    query = (
+        select(*MESSAGE_SUMMARY)
+        .where(MessageLogRow.outcome != "ok")
+        .order_by(MessageLogRow.at.desc(), MessageLogRow.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
