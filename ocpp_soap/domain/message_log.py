@@ -58,6 +58,21 @@ class StoredAnswer:
     http_status: int
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"))
+
+
+def wire_text(data: bytes | str | None) -> str | None:
+    """Bytes off the wire as text that any database stores: decoded by their byte-order mark (UTF-16 stations
+    exist) or as UTF-8, undecodable bytes and NUL characters (which PostgreSQL refuses) replaced."""
+    if data is None:
+        return None
+    if isinstance(data, bytes):
+        encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+        data = data.decode(encoding, "replace")
+    return data.replace("\x00", "\ufffd")
+
+
 def clipped(text: str | None, limit: int = MAX_LOGGED_TEXT) -> str | None:
     if text is None or len(text) <= limit:
         return text

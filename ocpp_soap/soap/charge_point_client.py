@@ -25,7 +25,7 @@ from zeep.plugins import Plugin
 from zeep.transports import Transport
 
 from ..domain import station_requests as sr
-from ..domain.message_log import WireExchange
+from ..domain.message_log import WireExchange, wire_text
 from .addon import AddOn
 from .addressing import WSA_NS
 from .charge_point_requests import build_call
@@ -84,17 +84,11 @@ class RecordingTransport(Transport):  # type: ignore[misc]
     def exchange(self) -> WireExchange:
         request, response = getattr(self._last, "request", None), getattr(self._last, "response", None)
         return WireExchange(
-            request=_text(request),
-            response=_text(response),
+            request=wire_text(request),
+            response=wire_text(response),
             http_status=getattr(self._last, "status", None),
             message_id=_message_id(request),
         )
-
-
-def _text(data: bytes | str | None) -> str | None:
-    if data is None:
-        return None
-    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
 
 
 def _message_id(request: bytes | str | None) -> str | None:
@@ -161,6 +155,9 @@ class ZeepChargePointClient:
             if fault.code is None:  # zeep's word for an error answer that holds no SOAP Fault at all
                 return result(sr.CallOutcome.BAD_ANSWER, error="the station answered an HTTP error without a SOAP Fault")
             return result(sr.CallOutcome.FAULT, error=f"the station answered with a SOAP Fault: {fault.message}")
+        except requests.ConnectTimeout:  # nothing accepted the connection: unreachable, not slow to answer
+            return result(sr.CallOutcome.UNREACHABLE, error=f"the station could not be reached at {address}: "
+                          f"no connection within {CONNECT_TIMEOUT_S:g} s")
         except requests.Timeout:
             return result(sr.CallOutcome.TIMEOUT, error=f"the station did not answer within {self._timeout_text()}")
         except requests.ConnectionError as exc:

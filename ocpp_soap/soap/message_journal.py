@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..bus import MessageBus
 from ..domain.errors import ConcurrencyConflict, StorageUnavailable
-from ..domain.message_log import Direction, LoggedExchange, StoredAnswer, clipped
+from ..domain.message_log import Direction, LoggedExchange, StoredAnswer, clipped, wire_text
 
 logger = logging.getLogger(__name__)
 
@@ -107,9 +107,9 @@ class MessageJournal:
             outcome=outcome,
             http_status=http_status,
             duration_ms=round(duration_s * 1000, 3),
-            request=clipped(_text(request)),
+            request=clipped(wire_text(request)),
             # A stored answer is replayed byte for byte, so it is never cut; the gateway's answers are small.
-            response=_text(response) if dedupe_key else clipped(_text(response)),
+            response=wire_text(response) if dedupe_key else clipped(wire_text(response)),
             error=error,
             dedupe_key=dedupe_key,
         )
@@ -172,7 +172,3 @@ def _prune_forever(journal_ref: weakref.ref[MessageJournal]) -> None:
         except Exception:
             logger.exception("message log not pruned this round")
         del journal
-
-
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", "replace")

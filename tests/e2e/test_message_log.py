@@ -230,3 +230,11 @@ def test_the_log_is_written_in_the_request_transaction(url: str, gateway: Gatewa
     assert (logged, stations) == (1, 1)
     assert requests.get(url + "?wsdl", timeout=5).status_code == 200
     assert len(log_rows(gateway)) == 1  # fetching the WSDL is not an exchange
+
+
+def test_a_utf16_request_is_logged_as_readable_text(url: str, gateway: Gateway) -> None:
+    boot(url)
+    body = envelope("<cs:heartbeatRequest/>", charge_box="LOG1").decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    assert post(url, body.encode("utf-16")).status == 200
+    [row] = log_rows(gateway, operation="Heartbeat")
+    assert "<cs:heartbeatRequest/>" in row.request and "\x00" not in row.request
