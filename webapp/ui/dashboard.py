@@ -24,6 +24,6 @@ def index() -> ResponseReturnValue:
         day_start=today_start(),
         pending=pending,
         open_transactions=open_transactions.items,
-        faults=queries.recent_faults(engine(), 10),
+        faults=api.list_messages(engine(), api.Page(1, 10), api.MessageFilter(faults_only=True)).items,
         failed_commands=queries.recent_failed_commands(engine(), 10),
     )

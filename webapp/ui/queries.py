@@ -1,6 +1,5 @@
 """What the web app's pages show beyond the API's read model (``webapp.api.queries``, reused wherever it fits):
-dashboard figures, a station search, status history, a downsampled meter series, reservations and the SOAP
-message log. Read-only; every list is one page along an index, every figure one aggregate query.
+dashboard figures, a station search, status history and a downsampled meter series. Read-only; every list is one page along an index, every figure one aggregate query.
 """
 
 from __future__ import annotations
@@ -15,14 +14,12 @@ from ocpp_soap.domain.station_requests import CallOutcome
 from ocpp_soap.persistence.orm import (
     CommandLogRow,
     ConnectorStatusRow,
-    MessageLogRow,
     MeterValueRow,
-    ReservationRow,
     StationRow,
     TransactionRow,
 )
 from webapp.api import queries as api
-from webapp.api.queries import Listing, Page, iso
+from webapp.api.queries import Listing, Page
 
 ENERGY_MEASURANDS = (None, "Energy.Active.Import.Register")  # 1.2's readings carry no measurand: energy in Wh
 MAX_CHART_POINTS = 500
@@ -174,50 +171,3 @@ def transaction_row(engine: Engine, transaction_id: int) -> dict[str, Any] | Non
             select(TransactionRow.__table__).where(TransactionRow.transaction_id == transaction_id)
         ).first()
     return None if row is None else api._transaction(row)
-
-
-# Reservations
-
-
-def list_reservations(engine: Engine, page: Page, *, station: str | None, state: str | None) -> Listing:
-    query = select(ReservationRow.__table__).order_by(ReservationRow.reservation_id.desc())
-    if station:
-        query = query.where(ReservationRow.charge_box_id == station)
-    if state:
-        query = query.where(ReservationRow.state == state)
-    return api._page(engine, query, page, lambda row: {**row._mapping, "expiryDate": iso(row.expiry_date)})
-
-
-# The SOAP message log (both directions)
-
-MESSAGE_SUMMARY = (
-    MessageLogRow.id, MessageLogRow.at, MessageLogRow.direction, MessageLogRow.charge_box_id,
-    MessageLogRow.operation, MessageLogRow.message_id, MessageLogRow.outcome, MessageLogRow.http_status,
-    MessageLogRow.duration_ms, MessageLogRow.error,
-)
-
-
-def list_messages(engine: Engine, page: Page, *, station: str | None) -> Listing:
-    """One page of exchanges, newest first, without their (large) request and response texts."""
-    query = select(*MESSAGE_SUMMARY).order_by(MessageLogRow.at.desc(), MessageLogRow.id.desc())
-    if station:
-        query = query.where(MessageLogRow.charge_box_id == station)
-    return api._page(engine, query, page, lambda row: dict(row._mapping))
-
-
-def message(engine: Engine, message_log_id: int) -> dict[str, Any] | None:
-    with engine.connect() as connection:
-        row = connection.execute(select(MessageLogRow.__table__).where(MessageLogRow.id == message_log_id)).first()
-    return None if row is None else dict(row._mapping)
-
-
-def recent_faults(engine: Engine, limit: int = 10) -> list[dict[str, Any]]:
-    """The last exchanges that did not end well, newest first."""
-    query = (
-        select(*MESSAGE_SUMMARY)
-        .where(MessageLogRow.outcome != "ok")
-        .order_by(MessageLogRow.at.desc(), MessageLogRow.id.desc())
-        .limit(limit)
-    )
-    with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(query)]

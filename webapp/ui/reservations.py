@@ -6,8 +6,8 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from ocpp_soap.domain.station_requests import ReservationState
+from webapp.api import queries
 
-from . import queries
 from .pages import engine, page, pages, text
 
 bp = Blueprint("reservations", __name__, url_prefix="/reservations")
