@@ -12,7 +12,9 @@ from ..domain.ports import UnitOfWork
 
 def accepted_station(uow: UnitOfWork, origin: StationOrigin, now: datetime) -> Station:
     """Load the sending station, refuse it unless accepted, and note that it was seen (refreshing its address)."""
-    station = uow.stations.get(origin.charge_box_id)
+    # One statement for the usual case (an accepted station: last seen set, row locked); the station is read on
+    # its own only to say why it is refused.
+    station = uow.stations.note_seen(origin.charge_box_id, now) or uow.stations.get(origin.charge_box_id)
     if station is None:
         raise UnknownStation(origin.charge_box_id)
     if not station.is_accepted:

@@ -14,7 +14,10 @@ logger = logging.getLogger("ocpp_soap.events")
 
 
 def log_event(event: events.Event) -> None:
-    fields = " ".join(f"{k}={_plain(v)}" for k, v in dataclasses.asdict(event).items())  # type: ignore[call-overload]
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    # Fields read directly: dataclasses.asdict deep-copies every value, once per station message.
+    fields = " ".join(f"{f.name}={_plain(getattr(event, f.name))}" for f in dataclasses.fields(event))  # type: ignore[arg-type]
     if isinstance(event, events.StationAddressChanged) and event.endpoint_address is None:
         logger.warning("%s %s (the station cannot be called back until it sends an address)", type(event).__name__, fields)
     else:

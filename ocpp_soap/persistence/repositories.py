@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete, exists, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, exists, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..domain.model import (
@@ -48,38 +52,69 @@ def _enum_value(value: object) -> str | None:
 
 
 class SqlStationRepository:
+    """Stations on the path of every station message: read and written with Core statements, not ORM objects.
+
+    ``get`` keeps the column values it read; ``save`` writes only the columns that changed since (a Heartbeat
+    updates one: ``last_seen_at``), and nothing when none did.
+    """
+
     def __init__(self, session: Session) -> None:
         self._session = session
-        # The session's identity map holds rows weakly: keep the loaded ones so save() needs no second SELECT.
-        self._rows: dict[str, StationRow] = {}
+        self._added: dict[str, StationRow] = {}  # ORM rows added in this unit of work, flushed with it
+        self._loaded: dict[str, dict[str, Any]] = {}  # column values as read or last written
 
     def get(self, charge_box_id: str) -> Station | None:
         # Locked until the unit of work ends, so that two messages of one station handled at once on two workers
         # (or nodes) never both read, change and write the row: one waits, the other's update is not lost.
         # FOR NO KEY UPDATE on PostgreSQL still lets other stations' rows reference this one; SQLite ignores it and
         # serialises writers with BEGIN IMMEDIATE anyway.
-        row = self._session.get(StationRow, charge_box_id, with_for_update={"key_share": True})
+        if charge_box_id in self._added:
+            return _station_from_values(_station_from_orm(self._added[charge_box_id]))
+        row = self._session.execute(_SELECT_STATION, {"b_key": charge_box_id}).first()
         if row is None:
             return None
-        self._rows[charge_box_id] = row
-        return _station_from_row(row)
+        values = dict(row._mapping)
+        self._loaded[charge_box_id] = values
+        return _station_from_values(values)
+
+    def note_seen(self, charge_box_id: str, now: datetime) -> Station | None:
+        """Set an accepted station's last-seen time and return it, in one UPDATE ... RETURNING (which locks the row
+        as ``get`` does); None, with nothing written, for an unknown or not accepted station."""
+        if charge_box_id in self._added:
+            return None
+        row = self._session.execute(_NOTE_SEEN, {"b_key": charge_box_id, "b_now": now}).first()
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        self._loaded[charge_box_id] = values
+        return _station_from_values(values)
 
     def add(self, station: Station) -> None:
-        row = StationRow(charge_box_id=station.charge_box_id)
-        _station_to_row(station, row)
+        row = StationRow(charge_box_id=station.charge_box_id, **_station_values(station))
         self._session.add(row)
-        self._rows[station.charge_box_id] = row
+        self._added[station.charge_box_id] = row
 
     def save(self, station: Station) -> None:
-        row = self._rows.get(station.charge_box_id) or self._session.get(StationRow, station.charge_box_id)
-        if row is None:
-            self.add(station)
-        else:
-            _station_to_row(station, row)
+        added = self._added.get(station.charge_box_id)
+        if added is not None:
+            for name, value in _station_values(station).items():
+                setattr(added, name, value)
+            return
+        before = self._loaded.get(station.charge_box_id)
+        if before is None:
+            if self.get(station.charge_box_id) is None:
+                self.add(station)
+                return
+            before = self._loaded[station.charge_box_id]
+        changes = {name: value for name, value in _station_values(station).items() if before[name] != value}
+        if changes:
+            self._session.execute(_UPDATE_STATION, {"b_key": station.charge_box_id, **changes})
+            before.update(changes)
 
     def delete(self, charge_box_id: str) -> None:
         # The database cascades to everything that references the station (transactions, meter values, ...).
-        self._rows.pop(charge_box_id, None)
+        self._added.pop(charge_box_id, None)
+        self._loaded.pop(charge_box_id, None)
         self._session.execute(delete(StationRow).where(StationRow.charge_box_id == charge_box_id))
 
     def add_binding_change(self, change: StationBindingChange) -> None:
@@ -94,43 +129,70 @@ class SqlStationRepository:
         )
 
 
-def _station_from_row(row: StationRow) -> Station:
+_STATIONS = StationRow.__table__
+# Built once: statements are reused with parameters (an UPDATE sets the columns named in them).
+_SELECT_STATION = (
+    select(_STATIONS).where(_STATIONS.c.charge_box_id == bindparam("b_key")).with_for_update(key_share=True)
+)
+_UPDATE_STATION = update(_STATIONS).where(_STATIONS.c.charge_box_id == bindparam("b_key"))
+_NOTE_SEEN = (
+    update(_STATIONS)
+    .where(
+        _STATIONS.c.charge_box_id == bindparam("b_key"),
+        _STATIONS.c.registration_status == RegistrationStatus.ACCEPTED.value,
+    )
+    .values(last_seen_at=bindparam("b_now"))
+    .returning(*_STATIONS.c)
+)
+
+
+def _station_from_orm(row: StationRow) -> dict[str, Any]:
+    return {column.name: getattr(row, column.name) for column in _STATIONS.c}
+
+
+def _station_from_values(values: Mapping[str, Any]) -> Station:
     details = None
-    if row.charge_point_vendor is not None or row.charge_point_model is not None:
-        details = BootDetails(**{name: getattr(row, name) for name in _BOOT_FIELDS})
+    if values["charge_point_vendor"] is not None or values["charge_point_model"] is not None:
+        details = BootDetails(**{name: values[name] for name in _BOOT_FIELDS})
     return Station(
-        charge_box_id=row.charge_box_id,
-        registration_status=RegistrationStatus(row.registration_status),
-        protocol=Protocol(row.protocol) if row.protocol else None,
-        endpoint_address=row.endpoint_address,
-        address_problem=row.address_problem,
+        charge_box_id=values["charge_box_id"],
+        registration_status=RegistrationStatus(values["registration_status"]),
+        protocol=Protocol(values["protocol"]) if values["protocol"] else None,
+        endpoint_address=values["endpoint_address"],
+        address_problem=values["address_problem"],
         details=details,
-        boot_count=row.boot_count or 0,
-        first_seen_at=row.first_seen_at,
-        last_boot_at=row.last_boot_at,
-        last_seen_at=row.last_seen_at,
-        firmware_status=FirmwareStatus(row.firmware_status) if row.firmware_status else None,
-        firmware_status_at=row.firmware_status_at,
-        diagnostics_status=DiagnosticsStatus(row.diagnostics_status) if row.diagnostics_status else None,
-        diagnostics_status_at=row.diagnostics_status_at,
+        boot_count=values["boot_count"] or 0,
+        first_seen_at=values["first_seen_at"],
+        last_boot_at=values["last_boot_at"],
+        last_seen_at=values["last_seen_at"],
+        firmware_status=FirmwareStatus(values["firmware_status"]) if values["firmware_status"] else None,
+        firmware_status_at=values["firmware_status_at"],
+        diagnostics_status=DiagnosticsStatus(values["diagnostics_status"]) if values["diagnostics_status"] else None,
+        diagnostics_status_at=values["diagnostics_status_at"],
     )
 
 
-def _station_to_row(station: Station, row: StationRow) -> None:
-    row.registration_status = station.registration_status.value
-    row.protocol = _enum_value(station.protocol)
-    row.endpoint_address = station.endpoint_address
-    row.address_problem = station.address_problem
+def _station_values(station: Station) -> dict[str, Any]:
+    """Every column but the key, as the station says it should be."""
+    values: dict[str, Any] = {
+        "registration_status": station.registration_status.value,
+        "protocol": _enum_value(station.protocol),
+        "endpoint_address": station.endpoint_address,
+        "address_problem": station.address_problem,
+    }
     for name in _BOOT_FIELDS:
-        setattr(row, name, getattr(station.details, name) if station.details else None)
-    row.boot_count = station.boot_count
-    row.first_seen_at = station.first_seen_at
-    row.last_boot_at = station.last_boot_at
-    row.last_seen_at = station.last_seen_at
-    row.firmware_status = _enum_value(station.firmware_status)
-    row.firmware_status_at = station.firmware_status_at
-    row.diagnostics_status = _enum_value(station.diagnostics_status)
-    row.diagnostics_status_at = station.diagnostics_status_at
+        values[name] = getattr(station.details, name) if station.details else None
+    values.update(
+        boot_count=station.boot_count,
+        first_seen_at=station.first_seen_at,
+        last_boot_at=station.last_boot_at,
+        last_seen_at=station.last_seen_at,
+        firmware_status=_enum_value(station.firmware_status),
+        firmware_status_at=station.firmware_status_at,
+        diagnostics_status=_enum_value(station.diagnostics_status),
+        diagnostics_status_at=station.diagnostics_status_at,
+    )
+    return values
 
 
 class SqlIdTagRepository:
@@ -138,7 +200,7 @@ class SqlIdTagRepository:
         self._session = session
 
     def get(self, id_tag: str) -> IdTag | None:
-        row = self._session.get(IdTagRow, id_tag)
+        row = self._session.execute(_SELECT_ID_TAG, {"b_key": id_tag}).first()
         if row is None:
             return None
         return IdTag(row.id_tag, AuthorizationStatus(row.status), row.expiry_date, row.parent_id_tag)
@@ -159,63 +221,64 @@ class SqlIdTagRepository:
         self._session.execute(delete(IdTagRow).where(IdTagRow.id_tag == id_tag))
 
 
+_ID_TAGS = IdTagRow.__table__
+_SELECT_ID_TAG = select(_ID_TAGS).where(_ID_TAGS.c.id_tag == bindparam("b_key"))
+
+
 class SqlTransactionRepository:
+    """Transactions with Core statements: the id comes back from the INSERT itself, and ``save`` writes only the
+    columns that changed since they were read."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._rows: dict[int, TransactionRow] = {}
+        self._loaded: dict[int, dict[str, Any]] = {}
 
     def add(self, transaction: Transaction) -> int:
-        row = TransactionRow(created_at=_now())
-        _transaction_to_row(transaction, row)
-        self._session.add(row)
-        self._session.flush()  # the database assigns the id the station is told
-        transaction.transaction_id = row.transaction_id
-        return row.transaction_id
+        values = {**_transaction_values(transaction), "created_at": _now()}
+        # The database assigns the id the station is told.
+        transaction_id = int(
+            self._session.execute(_INSERT_TRANSACTION, values).scalar_one()
+        )
+        transaction.transaction_id = transaction_id
+        self._loaded[transaction_id] = {**values, "transaction_id": transaction_id}
+        return transaction_id
 
     def get(self, transaction_id: int) -> Transaction | None:
-        row = self._session.get(TransactionRow, transaction_id)
-        return None if row is None else self._from_row(row)
+        row = self._session.execute(_SELECT_TRANSACTION, {"b_key": transaction_id}).first()
+        return None if row is None else self._from_values(dict(row._mapping))
 
     def open_on_connector(self, charge_box_id: str, connector_id: int) -> list[Transaction]:
-        query = select(TransactionRow).where(
-            TransactionRow.charge_box_id == charge_box_id,
-            TransactionRow.connector_id == connector_id,
-            TransactionRow.stopped_at.is_(None),
-        )
-        return [self._from_row(row) for row in self._session.scalars(query)]
+        rows = self._session.execute(_SELECT_OPEN_ON_CONNECTOR, {"b_station": charge_box_id, "b_connector": connector_id})
+        return [self._from_values(dict(row._mapping)) for row in rows]
 
-    def _from_row(self, row: TransactionRow) -> Transaction:
-        self._rows[row.transaction_id] = row
+    def _from_values(self, values: dict[str, Any]) -> Transaction:
+        self._loaded[values["transaction_id"]] = values
         return Transaction(
-            charge_box_id=row.charge_box_id,
-            connector_id=row.connector_id,
-            id_tag=row.id_tag,
-            started_at=row.started_at,
-            meter_start=row.meter_start,
-            start_status=AuthorizationStatus(row.start_status),
-            reservation_id=row.reservation_id,
-            transaction_id=row.transaction_id,
-            stopped_at=row.stopped_at,
-            meter_stop=row.meter_stop,
-            stop_id_tag=row.stop_id_tag,
-            stop_reason=row.stop_reason,
+            charge_box_id=values["charge_box_id"],
+            connector_id=values["connector_id"],
+            id_tag=values["id_tag"],
+            started_at=values["started_at"],
+            meter_start=values["meter_start"],
+            start_status=AuthorizationStatus(values["start_status"]),
+            reservation_id=values["reservation_id"],
+            transaction_id=values["transaction_id"],
+            stopped_at=values["stopped_at"],
+            meter_stop=values["meter_stop"],
+            stop_id_tag=values["stop_id_tag"],
+            stop_reason=values["stop_reason"],
         )
 
     def save(self, transaction: Transaction) -> None:
         assert transaction.transaction_id is not None
-        row = self._rows.get(transaction.transaction_id) or self._session.get(TransactionRow, transaction.transaction_id)
-        assert row is not None, "save() is for transactions loaded through this repository"
-        _transaction_to_row(transaction, row)
+        before = self._loaded.get(transaction.transaction_id)
+        assert before is not None, "save() is for transactions added or loaded through this repository"
+        changes = {name: value for name, value in _transaction_values(transaction).items() if before[name] != value}
+        if changes:
+            self._session.execute(_UPDATE_TRANSACTION, {"b_key": transaction.transaction_id, **changes})
+            before.update(changes)
 
     def has_open_for_tag(self, id_tag: str) -> bool:
-        query = select(
-            exists().where(
-                TransactionRow.id_tag == id_tag,
-                TransactionRow.stopped_at.is_(None),
-                TransactionRow.start_status == AuthorizationStatus.ACCEPTED.value,
-            )
-        )
-        return bool(self._session.scalar(query))
+        return bool(self._session.scalar(_HAS_OPEN_FOR_TAG, {"b_tag": id_tag}))
 
     def add_unknown_stop(self, stop: UnknownTransactionStop) -> None:
         self._session.add(
@@ -231,18 +294,38 @@ class SqlTransactionRepository:
         )
 
 
-def _transaction_to_row(transaction: Transaction, row: TransactionRow) -> None:
-    row.charge_box_id = transaction.charge_box_id
-    row.connector_id = transaction.connector_id
-    row.id_tag = transaction.id_tag
-    row.start_status = transaction.start_status.value
-    row.started_at = transaction.started_at
-    row.meter_start = transaction.meter_start
-    row.reservation_id = transaction.reservation_id
-    row.stopped_at = transaction.stopped_at
-    row.meter_stop = transaction.meter_stop
-    row.stop_id_tag = transaction.stop_id_tag
-    row.stop_reason = transaction.stop_reason
+_TRANSACTIONS = TransactionRow.__table__
+_INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.transaction_id)
+_SELECT_TRANSACTION = select(_TRANSACTIONS).where(_TRANSACTIONS.c.transaction_id == bindparam("b_key"))
+_UPDATE_TRANSACTION = update(_TRANSACTIONS).where(_TRANSACTIONS.c.transaction_id == bindparam("b_key"))
+_SELECT_OPEN_ON_CONNECTOR = select(_TRANSACTIONS).where(
+    _TRANSACTIONS.c.charge_box_id == bindparam("b_station"),
+    _TRANSACTIONS.c.connector_id == bindparam("b_connector"),
+    _TRANSACTIONS.c.stopped_at.is_(None),
+)
+_HAS_OPEN_FOR_TAG = select(
+    exists().where(
+        _TRANSACTIONS.c.id_tag == bindparam("b_tag"),
+        _TRANSACTIONS.c.stopped_at.is_(None),
+        _TRANSACTIONS.c.start_status == AuthorizationStatus.ACCEPTED.value,
+    )
+)
+
+
+def _transaction_values(transaction: Transaction) -> dict[str, Any]:
+    return {
+        "charge_box_id": transaction.charge_box_id,
+        "connector_id": transaction.connector_id,
+        "id_tag": transaction.id_tag,
+        "start_status": transaction.start_status.value,
+        "started_at": transaction.started_at,
+        "meter_start": transaction.meter_start,
+        "reservation_id": transaction.reservation_id,
+        "stopped_at": transaction.stopped_at,
+        "meter_stop": transaction.meter_stop,
+        "stop_id_tag": transaction.stop_id_tag,
+        "stop_reason": transaction.stop_reason,
+    }
 
 
 class SqlMeterValueRepository:
@@ -271,11 +354,17 @@ class SqlMeterValueRepository:
         ]
         if rows:
             # One executemany instead of an ORM object per value: a message may carry thousands of values.
-            self._session.execute(insert(MeterValueRow), rows)
+            self._session.execute(_INSERT_METER_VALUES, rows)
         return len(rows)
 
 
+# On the table, not the mapped class: a Core executemany skips the ORM's bulk-insert machinery.
+_INSERT_METER_VALUES = insert(MeterValueRow.__table__)
+
+
 class SqlConnectorRepository:
+    """Connector status: the history row appended with a Core INSERT, the current row written with one upsert."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
 
@@ -288,35 +377,27 @@ class SqlConnectorRepository:
             vendor_error_code=change.vendor_error_code,
             status_timestamp=change.timestamp,
         )
-        self._session.add(
-            ConnectorStatusRow(
-                charge_box_id=change.charge_box_id,
-                connector_id=change.connector_id,
-                received_at=change.received_at,
-                **fields,
-            )
-        )
-        key = (change.charge_box_id, change.connector_id)
-        current = self._session.get(ConnectorRow, key)
-        if current is None:
-            try:
-                # A concurrent first notification for the same connector may insert it first: then update it.
-                with self._session.begin_nested():
-                    self._session.add(
-                        ConnectorRow(
-                            charge_box_id=change.charge_box_id,
-                            connector_id=change.connector_id,
-                            updated_at=change.received_at,
-                            **fields,
-                        )
-                    )
-                return
-            except IntegrityError:
-                current = self._session.get(ConnectorRow, key, populate_existing=True)
-                assert current is not None
-        for name, value in fields.items():
-            setattr(current, name, value)
-        current.updated_at = change.received_at
+        key = dict(charge_box_id=change.charge_box_id, connector_id=change.connector_id)
+        self._session.execute(insert(_STATUS_HISTORY), [{**key, **fields, "received_at": change.received_at}])
+        # INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite): a concurrent first notification for the same
+        # connector cannot fail this one, and a known connector costs no SELECT first.
+        upsert = _connector_upsert(self._session.get_bind().dialect.name)
+        self._session.execute(upsert, [{**key, **fields, "updated_at": change.received_at}])
+
+
+_STATUS_HISTORY = ConnectorStatusRow.__table__
+_CONNECTORS = ConnectorRow.__table__
+_UPSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+@functools.cache
+def _connector_upsert(dialect: str) -> Any:
+    statement = _UPSERT[dialect](_CONNECTORS)
+    kept = [c.name for c in _CONNECTORS.c if c.name not in ("charge_box_id", "connector_id")]
+    return statement.on_conflict_do_update(
+        index_elements=[_CONNECTORS.c.charge_box_id, _CONNECTORS.c.connector_id],
+        set_={name: statement.excluded[name] for name in kept},
+    )
 
 
 class SqlDataTransferRepository:

@@ -46,29 +46,28 @@ def _id_tags(count: int) -> Iterator[tuple[object, ...]]:
         yield (f"T-{station_name(n)}"[:20], "Accepted")
 
 
-def _transactions(stations: int, per_station: int) -> Iterator[tuple[object, ...]]:
+def _sessions(stations: int, per_station: int) -> Iterator[tuple[int, str, datetime]]:
+    """(transaction id, station, start) of every stored session: ``per_station`` rounds over all stations."""
     tid = 0
     for _ in range(per_station):
         for n in range(1, stations + 1):
             tid += 1
-            cb = station_name(n)
-            started = EPOCH + timedelta(minutes=tid)
-            yield (tid, cb, 1, f"T-{cb}"[:20], "Accepted", started, 0, started + timedelta(hours=1), 8750,
-                   f"T-{cb}"[:20], "Local", started)
+            yield tid, station_name(n), EPOCH + timedelta(minutes=tid)
+
+
+def _transactions(stations: int, per_station: int) -> Iterator[tuple[object, ...]]:
+    for tid, cb, started in _sessions(stations, per_station):
+        tag = f"T-{cb}"[:20]
+        yield (tid, cb, 1, tag, "Accepted", started, 0, started + timedelta(hours=1), 8750, tag, "Local", started)
 
 
 def _meter_values(stations: int, per_station: int) -> Iterator[tuple[object, ...]]:
-    tid = 0
-    for _ in range(per_station):
-        for n in range(1, stations + 1):
-            tid += 1
-            cb = station_name(n)
-            started = EPOCH + timedelta(minutes=tid)
-            for r in range(READINGS_PER_TRANSACTION):
-                at = started + timedelta(minutes=2 * r)
-                yield (cb, 1, tid, tid, at, str(350 * r), "Sample.Periodic", "Energy.Active.Import.Register", "Wh",
-                       "MeterValues", at)
-                yield (cb, 1, tid, tid, at, "11000", "Sample.Periodic", "Power.Active.Import", "W", "MeterValues", at)
+    for tid, cb, started in _sessions(stations, per_station):
+        for r in range(READINGS_PER_TRANSACTION):
+            at = started + timedelta(minutes=2 * r)
+            yield (cb, 1, tid, tid, at, str(350 * r), "Sample.Periodic", "Energy.Active.Import.Register", "Wh",
+                   "MeterValues", at)
+            yield (cb, 1, tid, tid, at, "11000", "Sample.Periodic", "Power.Active.Import", "W", "MeterValues", at)
 
 
 def fill(url: str, *, stations: int, meter_values: int) -> dict[str, float]:

@@ -59,6 +59,13 @@ class FakeStationRepository:
         station = self._data.stations.get(charge_box_id)
         return copy.deepcopy(station)
 
+    def note_seen(self, charge_box_id: str, now: datetime) -> Station | None:
+        station = self._data.stations.get(charge_box_id)
+        if station is None or not station.is_accepted:
+            return None
+        station.last_seen_at = now
+        return copy.deepcopy(station)
+
     def add(self, station: Station) -> None:
         if station.charge_box_id in self._data.stations:
             raise KeyError(f"station {station.charge_box_id!r} already exists")
