@@ -16,6 +16,7 @@ from .domain.station_requests import STATION_REQUESTS
 from .handlers import COMMAND_HANDLERS
 from .handlers.data_transfer import DataTransferRegistry
 from .handlers.event_logging import EVENT_HANDLERS
+from .handlers.reachability import Reachability
 from .persistence import schema
 from .persistence.database import create_database_engine, create_session_factory
 from .persistence.unit_of_work import SqlAlchemyUnitOfWork
@@ -88,6 +89,7 @@ def bootstrap(
             "settings": settings,
             "data_transfer_registry": registry,
             "charge_point_clients": clients,
+            "reachability": Reachability(),
         },
     )
     return Gateway(settings, engine, bus, uow_factory, registry, clock)

@@ -209,9 +209,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                     self.cfg.set(key, value)
 
         def load(self) -> Any:
+            from .bootstrap import bootstrap
             from .wsgi import create_app
 
-            return create_app(settings)
+            # The master checked the schema before forking. A worker must start without the database: one
+            # replaced while the database is away would otherwise fail to boot, and gunicorn then stops entirely.
+            return create_app(settings, gateway=bootstrap(settings, create_tables=False))
 
     GatewayServer().run()
     return 0

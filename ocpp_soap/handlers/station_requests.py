@@ -25,6 +25,7 @@ from ..domain.message_log import Direction, LoggedExchange, WireExchange, clippe
 from ..domain.model import Protocol, Station
 from ..domain.ports import ChargePointClient, Clock, UnitOfWork
 from ..json_values import to_jsonable
+from .reachability import Reachability
 
 
 def send_station_request(
@@ -32,6 +33,7 @@ def send_station_request(
     uow_factory: Callable[[], UnitOfWork],
     clock: Clock,
     charge_point_clients: Mapping[Protocol, ChargePointClient],
+    reachability: Reachability | None = None,
 ) -> sr.StationCallResult:
     now = clock()
     with uow_factory() as uow:
@@ -51,7 +53,12 @@ def send_station_request(
             error=f"no address is known for station {station.charge_box_id!r}: {station.address_problem}",
         )
     else:
-        result = client.call(station.endpoint_address, station.charge_box_id, call)
+        # A station that just failed to answer is not called again at once (see reachability).
+        result = reachability.recall(station, clock()) if reachability is not None else None
+        if result is None:
+            result = client.call(station.endpoint_address, station.charge_box_id, call)
+            if reachability is not None:
+                reachability.note(station, now, clock(), result)
 
     with uow_factory() as uow:
         remarks = _follow(cmd, result, added, uow, clock())

@@ -4,10 +4,20 @@ Backend differences are confined to this module. PostgreSQL goes through psycopg
 (or ``postgres://``) URL is read as ``postgresql+psycopg://``. On SQLite (the embedded default) several gunicorn workers
 share one file, so every transaction starts with ``BEGIN IMMEDIATE``: writers queue on the lock (up to the busy
 timeout) instead of failing half-way when a read lock cannot be upgraded.
+
+While PostgreSQL is away nothing waits without bound: a connection attempt gives up after
+``PG_CONNECT_TIMEOUT_S`` (a host that vanished from the network never answers a SYN), a request waits at most
+``POOL_TIMEOUT_S`` for a pooled connection, TCP keepalives and ``tcp_user_timeout`` notice a peer that went silent,
+and ``pool_pre_ping`` replaces connections the server dropped (a restart), so service resumes by itself. After a
+failed connect, a process does not try again for ``RETRY_CONNECT_AFTER_S``: meanwhile requests fail at once instead
+of each holding a worker for the connect timeout, and the outage is logged once, not per request.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -15,7 +25,21 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+logger = logging.getLogger(__name__)
+
 SQLITE_BUSY_TIMEOUT_S = 30
+PG_CONNECT_TIMEOUT_S = 5
+POOL_TIMEOUT_S = 10
+RETRY_CONNECT_AFTER_S = 5.0
+# libpq connection parameters the URL may override: bounded connects, and dead peers noticed in about a minute.
+PG_CONNECT_DEFAULTS: dict[str, Any] = {
+    "connect_timeout": PG_CONNECT_TIMEOUT_S,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,  # milliseconds: data unacknowledged this long breaks the connection
+}
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -35,7 +59,50 @@ def create_database_engine(url: str | URL) -> Engine:
         )
         _configure_sqlite(engine, in_memory=parsed.database in (None, "", ":memory:"))
         return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    connect_args = {key: value for key, value in PG_CONNECT_DEFAULTS.items() if key not in parsed.query}
+    engine = create_engine(
+        parsed, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=POOL_TIMEOUT_S,
+        connect_args=connect_args,
+    )
+    event.listen(engine, "do_connect", ConnectBreaker(RETRY_CONNECT_AFTER_S).connect)
+    return engine
+
+
+class ConnectBreaker:
+    """Connects for one engine: after one fails, the next ones fail at once until ``retry_after`` seconds passed.
+
+    The outage is logged once when it begins and once when a connect succeeds again; every request in between
+    gets the connect error straight away (the SOAP edge answers it with a Receiver fault).
+    """
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        self._failed_at: float | None = None
+        self._reason = ""
+        self._lock = threading.Lock()
+
+    def connect(self, dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        with self._lock:
+            failed_at, reason = self._failed_at, self._reason
+        if failed_at is not None and time.monotonic() - failed_at < self.retry_after:
+            raise dialect.loaded_dbapi.OperationalError(
+                f"not connecting again yet: a connect failed {time.monotonic() - failed_at:.1f} s ago ({reason})"
+            )
+        try:
+            connection = dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            with self._lock:
+                began = self._failed_at is None
+                self._failed_at, self._reason = time.monotonic(), reason
+            if began:
+                logger.warning("database unavailable: %s; retrying every %g s", reason, self.retry_after)
+            raise
+        with self._lock:
+            was_down, self._failed_at = self._failed_at is not None, None
+        if was_down:
+            logger.warning("database available again")
+        return connection
 
 
 def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
