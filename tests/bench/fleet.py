@@ -32,15 +32,20 @@ from tests.bench.report import Phase, percentile, print_phase, summary_header  #
 CORES = os.cpu_count() or 1
 
 
-def measure(label: str, port: int, stations: list[str], load: str, args: argparse.Namespace, **kw: object) -> Phase:
+def measure(
+    label: str, server: servers.Server, stations: list[str], load: str, args: argparse.Namespace, **kw: object
+) -> Phase:
     busy_before, total_before = servers.machine_busy()
+    cpu_before = servers.cpu_seconds(server.process.pid)
     outcome = loadgen.run(
-        "127.0.0.1", port, stations, load, processes=args.procs, concurrency=kw.pop("concurrency", args.concurrency),  # type: ignore[arg-type]
+        "127.0.0.1", server.port, stations, load, processes=args.procs, concurrency=kw.pop("concurrency", args.concurrency),  # type: ignore[arg-type]
         duration=kw.pop("duration", args.duration), rate=kw.pop("rate", args.rate), **kw,  # type: ignore[arg-type]
     )
     busy_after, total_after = servers.machine_busy()
     busy = (busy_after - busy_before) / max(1.0, total_after - total_before)
-    return Phase(label, outcome, busy, CORES)
+    cpu_after = servers.cpu_seconds(server.process.pid)
+    cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
+    return Phase(label, outcome, busy, CORES, cpu)
 
 
 def _backends(choice: str) -> list[str]:
@@ -57,10 +62,10 @@ def _prepare(backend: str, name: str, workdir: Path, stations: list[str]) -> str
     return url
 
 
-def _warm_up(port: int, stations: list[str], args: argparse.Namespace) -> None:
+def _warm_up(server: servers.Server, stations: list[str], args: argparse.Namespace) -> None:
     """Boot every station once (auto-accepted) and let every worker serve a while: not measured."""
-    loadgen.run("127.0.0.1", port, stations, "boot", processes=args.procs, concurrency=args.concurrency, duration=None)
-    loadgen.run("127.0.0.1", port, stations, "heartbeat", processes=args.procs, concurrency=args.concurrency,
+    loadgen.run("127.0.0.1", server.port, stations, "boot", processes=args.procs, concurrency=args.concurrency, duration=None)
+    loadgen.run("127.0.0.1", server.port, stations, "heartbeat", processes=args.procs, concurrency=args.concurrency,
                 duration=2.0, boot_first=False)
 
 
@@ -80,12 +85,12 @@ def command_run(args: argparse.Namespace, workdir: Path) -> None:
             url = _prepare(backend, "ocpp_soap_bench", workdir, stations)
             gateway = servers.gateway(url, workdir, args.workers)
             try:
-                _warm_up(gateway.port, stations, args)
+                _warm_up(gateway, stations, args)
                 for load in loads:
                     print(summary_header())
-                    ours = measure(f"gateway {backend} {load}", gateway.port, stations, load, args, boot_first=False)
+                    ours = measure(f"gateway {backend} {load}", gateway, stations, load, args, boot_first=False)
                     print_phase(ours)
-                    bare = measure(f"ceiling {load}", ceiling.port, stations, load, args, boot_first=False)
+                    bare = measure(f"ceiling {load}", ceiling, stations, load, args, boot_first=False)
                     print_phase(bare)
                     print(f"ratio gateway/ceiling ({backend}, {load}): {ours.rate / bare.rate:.2f}\n", flush=True)
                     results.append((ours, bare))
@@ -118,7 +123,7 @@ def command_storm(args: argparse.Namespace, workdir: Path) -> None:
                   + (f"spread evenly over {args.within:.0f} s" if rate else "as fast as possible")
                   + f", at most {args.concurrency} in flight")
             print(summary_header())
-            phase = measure(f"storm {backend}", gateway.port, stations, "boot", args, duration=None, rate=rate)
+            phase = measure(f"storm {backend}", gateway, stations, "boot", args, duration=None, rate=rate)
             print_phase(phase)
         finally:
             gateway.stop()
@@ -172,10 +177,10 @@ def command_growth(args: argparse.Namespace, workdir: Path) -> None:
                 servers.add_id_tags(url, [tag_for(s) for s in stations])
             gateway = servers.gateway(url, workdir, args.workers)
             try:
-                _warm_up(gateway.port, stations, args)
+                _warm_up(gateway, stations, args)
                 lines = rows.setdefault(state, [])
                 for load in ("heartbeat", "meter"):
-                    phase = measure(f"{backend} {state} {load}", gateway.port, stations, load, args, boot_first=False)
+                    phase = measure(f"{backend} {state} {load}", gateway, stations, load, args, boot_first=False)
                     print(summary_header())
                     print_phase(phase)
                     lat = phase.all_latencies
@@ -204,7 +209,7 @@ def command_soak(args: argparse.Namespace, workdir: Path) -> None:
         try:
             print(f"# soak on {backend}: mix for {args.minutes} min, {len(stations)} stations", flush=True)
             print(summary_header())
-            phase = measure(f"soak {backend}", gateway.port, stations, "mix", args, duration=args.minutes * 60.0)
+            phase = measure(f"soak {backend}", gateway, stations, "mix", args, duration=args.minutes * 60.0)
             print_phase(phase)
         finally:
             gateway.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tests.bench.loadgen import Outcome
 
@@ -23,6 +23,7 @@ class Phase:
     outcome: Outcome
     machine_busy: float  # fraction of all cores busy during the run (0..1)
     cores: int
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the server tree and of PostgreSQL
 
     @property
     def rate(self) -> float:
@@ -77,7 +78,16 @@ def operation_lines(phase: Phase) -> list[str]:
     return lines
 
 
+def cpu_line(phase: Phase) -> str:
+    """Where the machine's CPU went, per answered message: server processes, PostgreSQL, load generator."""
+    answered = max(1, phase.outcome.answered)
+    parts = {**phase.cpu, "generator": phase.outcome.cpu}
+    shown = ", ".join(f"{name} {seconds / answered * 1e6:.0f}" for name, seconds in parts.items())
+    return f"    CPU us per message: {shown}"
+
+
 def print_phase(phase: Phase, *, per_operation: bool = True) -> None:
     print(summary_line(phase), flush=True)
+    print(cpu_line(phase), flush=True)
     if per_operation:
         print("\n".join(operation_lines(phase)), flush=True)

@@ -134,6 +134,44 @@ def ceiling(workdir: Path, workers: int | None = None) -> Server:
     return Server("ceiling", argv + ["tests.bench.ceiling:app"], workdir).start()
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: str) -> tuple[str, int, float] | None:
+    """(command, parent pid, CPU seconds) of a process, from /proc/PID/stat."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    command = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
+    return command, int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's process tree (gunicorn master and workers) and by PostgreSQL
+    (every ``postgres`` process on the machine, whoever it serves)."""
+    stats = {pid: _stat(pid) for pid in os.listdir("/proc") if pid.isdigit()}
+    children: dict[int, list[int]] = {}
+    for pid, stat in stats.items():
+        if stat is not None:
+            children.setdefault(stat[1], []).append(int(pid))
+    tree, todo = set(), [server_pid]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo.extend(children.get(pid, []))
+    totals = {"server": 0.0, "postgres": 0.0}
+    for pid, stat in stats.items():
+        if stat is None:
+            continue
+        if int(pid) in tree:
+            totals["server"] += stat[2]
+        elif stat[0] == "postgres":
+            totals["postgres"] += stat[2]
+    return totals
+
+
 def machine_busy() -> tuple[float, float]:
     """(busy, total) CPU jiffies of the whole machine so far, from /proc/stat."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
