@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .bootstrap import Gateway, bootstrap
 from .config import ConfigurationError, Settings
 from .forwarded import TrustedProxyMiddleware
@@ -81,6 +83,11 @@ class _LazyApp:
                         # say it once, plainly, and answer 503 rather than a traceback per request.
                         logger.critical("ocpp-soap cannot start: %s", exc)
                         return _unavailable(start_response, str(exc))
+                    except SQLAlchemyError as exc:
+                        # The database is not there yet (or not now): answer 503 and try again on the next request.
+                        reason = f"the database does not answer ({type(exc).__name__}); retrying on the next request"
+                        logger.warning("ocpp-soap cannot start yet: %s", reason)
+                        return _unavailable(start_response, reason)
         return self._app(environ, start_response)
 
 

@@ -79,9 +79,10 @@ def internal_fault() -> SoapFault:
 
 
 def storage_unavailable_fault() -> SoapFault:
-    """The database did not answer: nothing was stored, and the station should send the request again later."""
+    """The database did not answer. Usually nothing was stored, but a connection lost during COMMIT leaves that
+    unknown: so the station is told to resend, and a resend with the same MessageID is never stored twice."""
     return SoapFault.receiver(
-        "the central system cannot store this request now (its database does not answer); nothing was recorded, "
-        "please retry later",
+        "the central system cannot store this request now (its database does not answer); please send it again "
+        "later, with the same MessageID",
         subcode="StorageUnavailable",
     )
