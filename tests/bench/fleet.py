@@ -44,7 +44,7 @@ def measure(
     busy_after, total_after = servers.machine_busy()
     busy = (busy_after - busy_before) / max(1.0, total_after - total_before)
     cpu_after = servers.cpu_seconds(server.process.pid)
-    cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
+    cpu = servers.cpu_used(cpu_before, cpu_after)
     return Phase(label, outcome, busy, CORES, cpu)
 
 
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", default=None, help="where SQLite files and server logs go (default: a temp dir)")
     args = parser.parse_args(argv)
     defaults = {
-        "run": ("both", 1000, 32), "storm": ("both", 5000, 256), "growth": ("postgresql", 1000, 32),
+        "run": ("both", 300, 32), "storm": ("both", 5000, 256), "growth": ("postgresql", 1000, 32),
         "soak": ("postgresql", 1000, 32),
     }[args.command]
     args.backend = args.backend or defaults[0]

@@ -137,20 +137,20 @@ def ceiling(workdir: Path, workers: int | None = None) -> Server:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _stat(pid: str) -> tuple[str, int, float] | None:
-    """(command, parent pid, CPU seconds) of a process, from /proc/PID/stat."""
+def _stat(pid: str) -> tuple[str, int, float, float] | None:
+    """(command, parent pid, CPU seconds, CPU seconds of its reaped children) of a process, from /proc/PID/stat."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     command = text[text.index("(") + 1 : text.rindex(")")]
     fields = text[text.rindex(")") + 2 :].split()
-    return command, int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
+    return command, int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK, (int(fields[13]) + int(fields[14])) / _TICK
 
 
-def cpu_seconds(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the server's process tree (gunicorn master and workers) and by PostgreSQL
-    (every ``postgres`` process on the machine, whoever it serves)."""
+def cpu_seconds(server_pid: int) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far by the server's process tree (gunicorn master, its workers and the workers it
+    replaced after max_requests) and by PostgreSQL (every ``postgres`` process on the machine, whoever it serves)."""
     stats = {pid: _stat(pid) for pid in os.listdir("/proc") if pid.isdigit()}
     children: dict[int, list[int]] = {}
     for pid, stat in stats.items():
@@ -161,15 +161,21 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
         pid = todo.pop()
         tree.add(pid)
         todo.extend(children.get(pid, []))
-    totals = {"server": 0.0, "postgres": 0.0}
+    totals: dict[str, dict[int, float]] = {"server": {}, "postgres": {}}
     for pid, stat in stats.items():
         if stat is None:
             continue
         if int(pid) in tree:
-            totals["server"] += stat[2]
+            totals["server"][int(pid)] = stat[2] + (stat[3] if int(pid) == server_pid else 0.0)
         elif stat[0] == "postgres":
-            totals["postgres"] += stat[2]
+            totals["postgres"][int(pid)] = stat[2]
     return totals
+
+
+def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    """CPU seconds per group between two samples; a process that was not there before counts from zero, one
+    that ended meanwhile (a test's PostgreSQL backend) is left out."""
+    return {name: sum(s - before[name].get(pid, 0.0) for pid, s in after[name].items()) for name in after}
 
 
 def machine_busy() -> tuple[float, float]:
