@@ -223,6 +223,8 @@ async def _drive(plan: Plan, outcome: Outcome) -> None:
                 slots.put_nowait(next_at)
                 next_at += interval
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        for _ in shares:  # the run is over: wake every coroutine still waiting for a slot
+            slots.put_nowait(float("inf"))
 
     async def station_loop(stations: tuple[str, ...]) -> None:
         scripts = {s: _script(plan, s) for s in stations}
