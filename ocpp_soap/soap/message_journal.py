@@ -98,6 +98,7 @@ class MessageJournal:
         error: str | None = None,
         dedupe_key: str | None = None,
     ) -> LoggedExchange:
+        self.start_pruning()  # whoever logs in this process keeps the log pruned (a pid check when running)
         return LoggedExchange(
             at=started_at,
             direction=Direction.FROM_STATION,
@@ -116,7 +117,6 @@ class MessageJournal:
 
     def record(self, entry: LoggedExchange) -> None:
         """Log an exchange in a transaction of its own; a failure to do so is logged, never raised."""
-        self.start_pruning()
         try:
             with self._bus.unit_of_work() as uow:
                 uow.message_log.add(entry)

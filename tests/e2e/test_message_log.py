@@ -238,3 +238,16 @@ def test_a_utf16_request_is_logged_as_readable_text(url: str, gateway: Gateway) 
     assert post(url, body.encode("utf-16")).status == 200
     [row] = log_rows(gateway, operation="Heartbeat")
     assert "<cs:heartbeatRequest/>" in row.request and "\x00" not in row.request
+
+
+def test_logging_a_successful_exchange_starts_this_process_pruner(settings: Settings, gateway: Gateway) -> None:
+    """Not only faults: a gateway whose stations never fail must prune its log too."""
+    app = create_app(settings, gateway=gateway)
+    journal = app.soap_endpoints[URL_PATH]._journal
+    assert journal is not None and journal._pruner is None
+    server = LiveServer(app).start()
+    try:
+        boot(server.url + URL_PATH)
+    finally:
+        server.stop()
+    assert journal._pruner is not None and journal._pruner.is_alive()
