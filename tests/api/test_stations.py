@@ -123,3 +123,12 @@ def test_delete_removes_what_belongs_to_the_station(client: FlaskClient, gateway
     transaction_id = add_transaction(gateway, "CB1", "TAG", NOW, meter_values=2)
     assert client.delete("/api/stations/CB1", headers=AUTH).status_code == 204
     assert client.get(f"/api/transactions/{transaction_id}", headers=AUTH).status_code == 404
+
+
+def test_stations_are_found_by_part_of_their_id(client: FlaskClient, gateway: Gateway) -> None:
+    for charge_box_id in ("DE-BER-0001", "DE-BER-0002", "FR-PAR-0001"):
+        add_station(gateway, charge_box_id)
+    answer = client.get("/api/stations?search=ber-", headers=AUTH)
+    assert answer.status_code == 200
+    assert [s["chargeBoxId"] for s in answer.json["items"]] == ["DE-BER-0001", "DE-BER-0002"]
+    assert client.get("/api/stations?search=%25", headers=AUTH).json["total"] == 0  # a LIKE wildcard is literal

@@ -29,7 +29,7 @@ def list_id_tags() -> ResponseReturnValue:
 
 
 @bp.get("/idtags/<id_tag>")
-def show_id_tag(id_tag: str) -> ResponseReturnValue:
+def showchecked_id_tag(id_tag: str) -> ResponseReturnValue:
     body = queries.id_tag(gateway().engine, id_tag)
     if body is None:
         raise not_found("id tag")
@@ -37,9 +37,9 @@ def show_id_tag(id_tag: str) -> ResponseReturnValue:
 
 
 @bp.post("/idtags")
-def create_id_tag() -> ResponseReturnValue:
+def createchecked_id_tag() -> ResponseReturnValue:
     body = params.json_object()
-    tag = _id_tag(body, body.get("idTag"))
+    tag = checked_id_tag(body, body.get("idTag"))
     dispatch(oc.CreateIdTag(tag))
     response = jsonify(queries.id_tag(gateway().engine, tag.id_tag))
     response.status_code = 201
@@ -48,22 +48,22 @@ def create_id_tag() -> ResponseReturnValue:
 
 
 @bp.put("/idtags/<id_tag>")
-def update_id_tag(id_tag: str) -> ResponseReturnValue:
+def updatechecked_id_tag(id_tag: str) -> ResponseReturnValue:
     """Replace the tag's status, expiry and parent (fields left out become empty, status is required)."""
     body = params.json_object()
     if "idTag" in body and body["idTag"] != id_tag:
         raise InvalidCommand("idTag", "differs from the id tag in the path; an id tag cannot be renamed")
-    dispatch(oc.UpdateIdTag(_id_tag(body, id_tag)))
-    return show_id_tag(id_tag)
+    dispatch(oc.UpdateIdTag(checked_id_tag(body, id_tag)))
+    return showchecked_id_tag(id_tag)
 
 
 @bp.delete("/idtags/<id_tag>")
-def delete_id_tag(id_tag: str) -> ResponseReturnValue:
+def deletechecked_id_tag(id_tag: str) -> ResponseReturnValue:
     dispatch(oc.DeleteIdTag(id_tag))
     return "", 204
 
 
-def _id_tag(body: Mapping[str, Any], id_tag: Any) -> IdTag:
+def checked_id_tag(body: Mapping[str, Any], id_tag: Any) -> IdTag:
     params.only(body, FIELDS)
     if not isinstance(id_tag, str) or not id_tag or len(id_tag) > oc.ID_TOKEN_MAX:
         raise InvalidCommand("idTag", f"expected a text of 1 to {oc.ID_TOKEN_MAX} characters")

@@ -207,6 +207,7 @@ PATHS: dict[str, Any] = {
                                                                 "enum": [s.value for s in RegistrationStatus]}),
                        _query("version", "Bound OCPP version: 1.2 or 1.5"),
                        _query("online", "Seen within two heartbeat intervals", {"type": "boolean"}),
+                       _query("search", "Part of the station id, case-insensitive"),
                        *PAGING]),
         "post": _op("Register a station", {
             "201": _json(_ref("StationDetail"), "Registered"), "409": _error("Registered already"),

@@ -57,7 +57,7 @@ def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _page(engine: Engine, query: Select[Any], page: Page, convert: Any) -> Listing:
+def paged(engine: Engine, query: Select[Any], page: Page, convert: Any) -> Listing:
     with engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
         rows = connection.execute(query.limit(page.size).offset(page.offset)).all()
@@ -67,20 +67,28 @@ def _page(engine: Engine, query: Select[Any], page: Page, convert: Any) -> Listi
 # Stations
 
 
-def list_stations(
-    engine: Engine, page: Page, *, status: str | None, protocol: str | None, online_since: datetime | None,
-    online: bool | None,
-) -> Listing:
+@dataclass(frozen=True)
+class StationFilter:
+    search: str | None = None
+    """Part of the station id, case-insensitive."""
+    status: str | None = None
+    protocol: str | None = None
+    online: bool | None = None
+
+
+def list_stations(engine: Engine, page: Page, where: StationFilter, online_since: datetime) -> Listing:
     query = select(StationRow.__table__).order_by(StationRow.charge_box_id)
-    if status is not None:
-        query = query.where(StationRow.registration_status == status)
-    if protocol is not None:
-        query = query.where(StationRow.protocol == protocol)
-    if online is True:
+    if where.search:
+        query = query.where(func.lower(StationRow.charge_box_id).contains(where.search.lower(), autoescape=True))
+    if where.status is not None:
+        query = query.where(StationRow.registration_status == where.status)
+    if where.protocol is not None:
+        query = query.where(StationRow.protocol == where.protocol)
+    if where.online is True:
         query = query.where(StationRow.last_seen_at >= online_since)
-    elif online is False:
+    elif where.online is False:
         query = query.where((StationRow.last_seen_at < online_since) | StationRow.last_seen_at.is_(None))
-    return _page(engine, query, page, lambda row: _station(row, online_since))
+    return paged(engine, query, page, lambda row: station_item(row, online_since))
 
 
 def station(engine: Engine, charge_box_id: str, online_since: datetime) -> dict[str, Any] | None:
@@ -95,7 +103,7 @@ def station(engine: Engine, charge_box_id: str, online_since: datetime) -> dict[
             .where(ConnectorRow.charge_box_id == charge_box_id)
             .order_by(ConnectorRow.connector_id)
         ).all()
-    body = _station(row, online_since)
+    body = station_item(row, online_since)
     body["bootDetails"] = (
         {wire: row._mapping[name] for name, wire in BOOT_FIELDS.items()}
         if row.charge_point_vendor is not None or row.charge_point_model is not None
@@ -126,8 +134,8 @@ def station(engine: Engine, charge_box_id: str, online_since: datetime) -> dict[
     return body
 
 
-def _station(row: Any, online_since: datetime | None) -> dict[str, Any]:
-    last_seen = _aware(row.last_seen_at)
+def station_item(row: Any, online_since: datetime | None) -> dict[str, Any]:
+    last_seen = aware(row.last_seen_at)
     return {
         "chargeBoxId": row.charge_box_id,
         "registrationStatus": row.registration_status,
@@ -139,7 +147,7 @@ def _station(row: Any, online_since: datetime | None) -> dict[str, Any]:
     }
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def aware(value: datetime | None) -> datetime | None:
     """The columns' UtcDateTime type already gives aware UTC; this keeps any naive value from slipping through."""
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
@@ -148,20 +156,20 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def list_id_tags(engine: Engine, page: Page) -> Listing:
-    return _page(engine, select(IdTagRow.__table__).order_by(IdTagRow.id_tag), page, _id_tag)
+    return paged(engine, select(IdTagRow.__table__).order_by(IdTagRow.id_tag), page, id_tag_item)
 
 
 def id_tag(engine: Engine, tag: str) -> dict[str, Any] | None:
     with engine.connect() as connection:
         row = connection.execute(select(IdTagRow.__table__).where(IdTagRow.id_tag == tag)).first()
-    return None if row is None else _id_tag(row)
+    return None if row is None else id_tag_item(row)
 
 
-def _id_tag(row: Any) -> dict[str, Any]:
+def id_tag_item(row: Any) -> dict[str, Any]:
     return {
         "idTag": row.id_tag,
         "status": row.status,
-        "expiryDate": iso(_aware(row.expiry_date)),
+        "expiryDate": iso(aware(row.expiry_date)),
         "parentIdTag": row.parent_id_tag,
     }
 
@@ -203,7 +211,7 @@ def _transactions_query(where: TransactionFilter) -> Select[Any]:
 
 
 def list_transactions(engine: Engine, page: Page, where: TransactionFilter) -> Listing:
-    return _page(engine, _transactions_query(where), page, _transaction)
+    return paged(engine, _transactions_query(where), page, transaction_item)
 
 
 def all_transactions(engine: Engine, where: TransactionFilter, batch: int = 1000) -> Iterator[dict[str, Any]]:
@@ -211,7 +219,7 @@ def all_transactions(engine: Engine, where: TransactionFilter, batch: int = 1000
     with engine.connect() as connection:
         result = connection.execution_options(stream_results=True, yield_per=batch).execute(_transactions_query(where))
         for row in result:
-            yield _transaction(row)
+            yield transaction_item(row)
 
 
 def transaction(engine: Engine, transaction_id: int) -> dict[str, Any] | None:
@@ -226,10 +234,10 @@ def transaction(engine: Engine, transaction_id: int) -> dict[str, Any] | None:
             .where(MeterValueRow.transaction_id == transaction_id)
             .order_by(MeterValueRow.timestamp, MeterValueRow.id)
         ).all()
-    body = _transaction(row)
+    body = transaction_item(row)
     body["meterValues"] = [
         {
-            "timestamp": iso(_aware(v.timestamp)),
+            "timestamp": iso(aware(v.timestamp)),
             "connectorId": v.connector_id,
             "value": v.value,
             "measurand": v.measurand,
@@ -244,17 +252,17 @@ def transaction(engine: Engine, transaction_id: int) -> dict[str, Any] | None:
     return body
 
 
-def _transaction(row: Any) -> dict[str, Any]:
+def transaction_item(row: Any) -> dict[str, Any]:
     return {
         "transactionId": row.transaction_id,
         "chargeBoxId": row.charge_box_id,
         "connectorId": row.connector_id,
         "idTag": row.id_tag,
         "startStatus": row.start_status,
-        "startedAt": iso(_aware(row.started_at)),
+        "startedAt": iso(aware(row.started_at)),
         "meterStart": row.meter_start,
         "reservationId": row.reservation_id,
-        "stoppedAt": iso(_aware(row.stopped_at)),
+        "stoppedAt": iso(aware(row.stopped_at)),
         "meterStop": row.meter_stop,
         "stopIdTag": row.stop_id_tag,
         "stopReason": row.stop_reason,
@@ -270,16 +278,16 @@ def list_commands(engine: Engine, page: Page, *, station: str | None) -> Listing
     query = select(CommandLogRow.__table__).order_by(CommandLogRow.requested_at.desc(), CommandLogRow.id.desc())
     if station is not None:
         query = query.where(CommandLogRow.charge_box_id == station)
-    return _page(engine, query, page, _command)
+    return paged(engine, query, page, command_item)
 
 
-def _command(row: Any) -> dict[str, Any]:
+def command_item(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
         "chargeBoxId": row.charge_box_id,
         "operation": row.operation,
         "parameters": row.parameters,
-        "requestedAt": iso(_aware(row.requested_at)),
+        "requestedAt": iso(aware(row.requested_at)),
         "outcome": row.outcome,
         "answer": row.answer,
         "error": row.error,
@@ -298,19 +306,19 @@ def list_reservations(engine: Engine, page: Page, *, station: str | None, state:
         query = query.where(ReservationRow.charge_box_id == station)
     if state is not None:
         query = query.where(ReservationRow.state == state)
-    return _page(engine, query, page, _reservation)
+    return paged(engine, query, page, reservation_item)
 
 
-def _reservation(row: Any) -> dict[str, Any]:
+def reservation_item(row: Any) -> dict[str, Any]:
     return {
         "reservationId": row.reservation_id,
         "chargeBoxId": row.charge_box_id,
         "connectorId": row.connector_id,
         "idTag": row.id_tag,
         "parentIdTag": row.parent_id_tag,
-        "expiryDate": iso(_aware(row.expiry_date)),
+        "expiryDate": iso(aware(row.expiry_date)),
         "state": row.state,
-        "createdAt": iso(_aware(row.created_at)),
+        "createdAt": iso(aware(row.created_at)),
     }
 
 
@@ -345,7 +353,7 @@ def list_messages(engine: Engine, page: Page, where: MessageFilter) -> Listing:
         query = query.where(MessageLogRow.outcome == where.outcome)
     if where.faults_only:
         query = query.where(MessageLogRow.outcome.not_in(FINE_OUTCOMES))
-    return _page(engine, query, page, _message)
+    return paged(engine, query, page, message_item)
 
 
 FINE_OUTCOMES = ("ok", "resent", "answered")
@@ -361,13 +369,13 @@ def message(engine: Engine, message_log_id: int) -> dict[str, Any] | None:
         ).first()
     if row is None:
         return None
-    return {**_message(row), "request": row.request, "response": row.response}
+    return {**message_item(row), "request": row.request, "response": row.response}
 
 
-def _message(row: Any) -> dict[str, Any]:
+def message_item(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
-        "at": iso(_aware(row.at)),
+        "at": iso(aware(row.at)),
         "direction": row.direction,
         "chargeBoxId": row.charge_box_id,
         "operation": row.operation,

@@ -26,14 +26,13 @@ def list_stations() -> ResponseReturnValue:
     protocol = None
     if version is not None:
         protocol = VERSIONS.get(version) or params.choice("version", version, Protocol)
-    listing = queries.list_stations(
-        gateway().engine,
-        page,
+    where = queries.StationFilter(
+        search=params.text("search"),
         status=None if status is None else params.choice("status", status, RegistrationStatus).value,
         protocol=None if protocol is None else protocol.value,
-        online_since=online_since(),
         online=params.flag("online"),
     )
+    listing = queries.list_stations(gateway().engine, page, where, online_since())
     return params.listed(listing, page)
 
 

@@ -34,7 +34,7 @@ def list_transactions() -> ResponseReturnValue:
     )
     if _csv():
         rows = queries.all_transactions(gateway().engine, where)
-        return _csv_response(queries.TRANSACTION_COLUMNS, rows, "transactions.csv")
+        return csv_response(queries.TRANSACTION_COLUMNS, rows, "transactions.csv")
     page = params.page()
     listing = queries.list_transactions(gateway().engine, page, where)
     return params.listed(listing, page)
@@ -47,7 +47,7 @@ def show_transaction(transaction_id: int) -> ResponseReturnValue:
     if body is None:
         raise not_found("transaction")
     if as_csv:
-        return _csv_response(
+        return csv_response(
             queries.METER_VALUE_COLUMNS, body["meterValues"], f"transaction-{transaction_id}-meter-values.csv"
         )
     return body
@@ -60,7 +60,7 @@ def _csv() -> bool:
     return wanted == "csv"
 
 
-def _csv_response(columns: Sequence[str], rows: Iterable[dict[str, Any]], filename: str) -> Response:
+def csv_response(columns: Sequence[str], rows: Iterable[dict[str, Any]], filename: str) -> Response:
     def generate() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n")

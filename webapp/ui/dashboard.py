@@ -16,7 +16,7 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/")
 def index() -> ResponseReturnValue:
     since = online_since()
-    pending = queries.list_stations(engine(), api.Page(1, 20), queries.StationFilter(status="Pending"), since)
+    pending = api.list_stations(engine(), api.Page(1, 20), api.StationFilter(status="Pending"), since)
     open_transactions = api.list_transactions(engine(), api.Page(1, 10), api.TransactionFilter(open=True))
     return render_template(
         "ui/dashboard.html",

@@ -12,7 +12,7 @@ from ocpp_soap.domain.errors import DomainError
 from ocpp_soap.domain.model import AuthorizationStatus
 from webapp.api import queries as api
 from webapp.api.errors import from_domain
-from webapp.api.idtags import _id_tag as checked_id_tag
+from webapp.api.idtags import checked_id_tag
 
 from .pages import dispatch, engine, page, pages
 

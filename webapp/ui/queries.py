@@ -68,34 +68,10 @@ def recent_failed_commands(engine: Engine, limit: int = 10) -> list[dict[str, An
         .limit(limit)
     )
     with engine.connect() as connection:
-        return [api._command(row) for row in connection.execute(query)]
+        return [api.command_item(row) for row in connection.execute(query)]
 
 
 # Stations
-
-
-@dataclass(frozen=True)
-class StationFilter:
-    search: str | None = None
-    status: str | None = None
-    protocol: str | None = None
-    online: bool | None = None
-
-
-def list_stations(engine: Engine, page: Page, where: StationFilter, online_since: datetime) -> Listing:
-    """The API's station list plus a search in the id (case-insensitive, anywhere in it)."""
-    conditions: list[Any] = []
-    if where.search:
-        conditions.append(func.lower(StationRow.charge_box_id).contains(where.search.lower(), autoescape=True))
-    if where.status:
-        conditions.append(StationRow.registration_status == where.status)
-    if where.protocol:
-        conditions.append(StationRow.protocol == where.protocol)
-    if where.online is not None:
-        seen = StationRow.last_seen_at >= online_since
-        conditions.append(seen if where.online else or_(~seen, StationRow.last_seen_at.is_(None)))
-    query = select(StationRow.__table__).where(and_(True, *conditions)).order_by(StationRow.charge_box_id)
-    return api._page(engine, query, page, lambda row: api._station(row, online_since))
 
 
 def status_history(engine: Engine, charge_box_id: str, limit: int = 50) -> list[dict[str, Any]]:
@@ -151,7 +127,7 @@ def energy_series(engine: Engine, transaction_id: int, max_points: int = MAX_CHA
             value = float(row.value)
         except ValueError:
             continue
-        points.append(MeterPoint(api._aware(row.timestamp), value * 1000 if row.unit == "kWh" else value))  # type: ignore[arg-type]
+        points.append(MeterPoint(api.aware(row.timestamp), value * 1000 if row.unit == "kWh" else value))  # type: ignore[arg-type]
     return points, int(total)
 
 
@@ -161,7 +137,7 @@ def meter_values_page(engine: Engine, transaction_id: int, page: Page) -> Listin
         .where(MeterValueRow.transaction_id == transaction_id)
         .order_by(MeterValueRow.timestamp, MeterValueRow.id)
     )
-    return api._page(engine, query, page, lambda row: dict(row._mapping))
+    return api.paged(engine, query, page, lambda row: dict(row._mapping))
 
 
 def transaction_row(engine: Engine, transaction_id: int) -> dict[str, Any] | None:
@@ -170,4 +146,4 @@ def transaction_row(engine: Engine, transaction_id: int) -> dict[str, Any] | Non
         row = connection.execute(
             select(TransactionRow.__table__).where(TransactionRow.transaction_id == transaction_id)
         ).first()
-    return None if row is None else api._transaction(row)
+    return None if row is None else api.transaction_item(row)

@@ -30,13 +30,13 @@ STATUSES = tuple(status.value for status in RegistrationStatus)
 def index() -> ResponseReturnValue:
     current = page()
     version = text("version")
-    where = queries.StationFilter(
+    where = api.StationFilter(
         search=text("q"),
         status=text("status") if text("status") in STATUSES else None,
         protocol=VERSIONS[version].value if version in VERSIONS else None,
         online=flag("online"),
     )
-    listing = queries.list_stations(engine(), current, where, online_since())
+    listing = api.list_stations(engine(), current, where, online_since())
     return render_template("ui/stations.html", listing=listing, paging=pages(listing.total, current),
                            statuses=STATUSES, versions=sorted(VERSIONS), args=request.args)
 

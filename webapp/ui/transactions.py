@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from ocpp_soap.soap.timestamps import InvalidTimestamp, parse_timestamp
 from webapp.api import queries as api
-from webapp.api.transactions import _csv_response as csv_response
+from webapp.api.transactions import csv_response
 
 from . import queries
 from .chart import energy_chart
