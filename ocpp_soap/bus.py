@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .domain.commands import Command
-from .domain.errors import ConcurrencyConflict, NoHandler
+from .domain.errors import ConcurrencyConflict, ConnectionLost, NoHandler
 from .domain.events import Event
 from .domain.ports import UnitOfWork
 
@@ -98,10 +98,11 @@ class MessageBus:
                     uow.commit()
                     events = list(uow.events)
                 break
-            except ConcurrencyConflict:
+            except (ConcurrencyConflict, ConnectionLost) as exc:
+                # Nothing of the attempt remains (a conflict, or a connection the server dropped before COMMIT).
                 if attempt == self.MAX_ATTEMPTS:
                     raise
-                logger.info("retrying %s after a storage conflict (attempt %d)", type(command).__name__, attempt)
+                logger.info("retrying %s after %s (attempt %d)", type(command).__name__, type(exc).__name__, attempt)
         self.publish_all(events)
         return result
 

@@ -60,5 +60,10 @@ class StorageUnavailable(Exception):
     """The database did not answer (down, restarting, unreachable); nothing of the attempt was stored."""
 
 
+class ConnectionLost(StorageUnavailable):
+    """The database connection broke before the commit was sent (the server restarted, or ended the session):
+    the server rolled the transaction back, so the whole command may be run again on a new connection."""
+
+
 class NoHandler(Exception):
     """A programming error: a command was dispatched that nothing handles."""

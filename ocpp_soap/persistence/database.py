@@ -8,9 +8,14 @@ timeout) instead of failing half-way when a read lock cannot be upgraded.
 While PostgreSQL is away nothing waits without bound: a connection attempt gives up after
 ``PG_CONNECT_TIMEOUT_S`` (a host that vanished from the network never answers a SYN), a request waits at most
 ``POOL_TIMEOUT_S`` for a pooled connection, TCP keepalives and ``tcp_user_timeout`` notice a peer that went silent,
-and ``pool_pre_ping`` replaces connections the server dropped (a restart), so service resumes by itself. After a
+and connections the server dropped (a restart) are replaced, so service resumes by itself. After a
 failed connect, a process does not try again for ``RETRY_CONNECT_AFTER_S``: meanwhile requests fail at once instead
 of each holding a worker for the connect timeout, and the outage is logged once, not per request.
+
+Connections are not pinged at every checkout (``pool_pre_ping`` costs a round trip per request, an eighth of a
+Heartbeat's CPU): only one that sat unused in the pool for ``PING_IDLE_AFTER_S`` is. A connection the server
+dropped while in use is found by the statement that uses it: SQLAlchemy then replaces every connection of the pool
+opened before, and the unit of work reports ``ConnectionLost`` so that the request is simply run again.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -31,6 +36,7 @@ SQLITE_BUSY_TIMEOUT_S = 30
 PG_CONNECT_TIMEOUT_S = 5
 POOL_TIMEOUT_S = 10
 RETRY_CONNECT_AFTER_S = 5.0
+PING_IDLE_AFTER_S = 5.0
 # libpq connection parameters the URL may override: bounded connects, and dead peers noticed in about a minute.
 PG_CONNECT_DEFAULTS: dict[str, Any] = {
     "connect_timeout": PG_CONNECT_TIMEOUT_S,
@@ -61,11 +67,33 @@ def create_database_engine(url: str | URL) -> Engine:
         return engine
     connect_args = {key: value for key, value in PG_CONNECT_DEFAULTS.items() if key not in parsed.query}
     engine = create_engine(
-        parsed, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=POOL_TIMEOUT_S,
-        connect_args=connect_args,
+        parsed, pool_size=5, max_overflow=10, pool_timeout=POOL_TIMEOUT_S, connect_args=connect_args,
     )
     event.listen(engine, "do_connect", ConnectBreaker(RETRY_CONNECT_AFTER_S).connect)
+    _ping_idle_connections(engine, PING_IDLE_AFTER_S)
+    # Several rows (the values of one MeterValues) go as one INSERT ... VALUES (...), (...) rather than psycopg's
+    # executemany, whose pipeline exchange cost more worker CPU than the rows for the usual 2-10 values.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
     return engine
+
+
+def _ping_idle_connections(engine: Engine, idle_after: float) -> None:
+    """Ping a connection at checkout only when it sat in the pool longer than ``idle_after`` seconds; a dead one is
+    replaced there and then (the pool's own retry on ``DisconnectionError``)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_after:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"pooled connection found dead: {exc}") from exc
 
 
 class ConnectBreaker:

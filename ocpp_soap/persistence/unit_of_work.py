@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..domain.errors import ConcurrencyConflict, StorageUnavailable
+from ..domain.errors import ConcurrencyConflict, ConnectionLost, StorageUnavailable
 from ..domain.events import Event
 from .message_log_repository import SqlMessageLogRepository
 from .repositories import (
@@ -32,6 +32,7 @@ class SqlAlchemyUnitOfWork:
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self.session = self._session_factory()
         self.events = []
+        self._committing = False
         self.stations = SqlStationRepository(self.session)
         self.id_tags = SqlIdTagRepository(self.session)
         self.transactions = SqlTransactionRepository(self.session)
@@ -57,14 +58,25 @@ class SqlAlchemyUnitOfWork:
             self.session.close()
         if isinstance(exc, IntegrityError | OperationalError) and _is_conflict(exc):
             raise ConcurrencyConflict(str(exc.orig)) from exc
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated and not self._committing:
+            # Connections are not pinged before use (a round trip per request): one the server dropped is found
+            # here, with nothing of this transaction kept by the server, so the caller may simply run it again.
+            raise ConnectionLost(_first_line(exc)) from exc
         if isinstance(exc, DBAPIError) and _is_outage(exc):
-            raise StorageUnavailable(str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)) from exc
+            raise StorageUnavailable(_first_line(exc)) from exc
 
     def commit(self) -> None:
+        # A connection lost during COMMIT leaves the outcome unknown: that is an outage, never simply retried.
+        self._committing = True
         self.session.commit()
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def _first_line(exc: DBAPIError) -> str:
+    text = str(exc.orig if exc.orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _is_outage(exc: DBAPIError) -> bool:

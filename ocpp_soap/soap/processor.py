@@ -21,7 +21,7 @@ from spyne.model import Fault
 from spyne.server import ServerBase
 
 from ..bus import MessageBus
-from ..domain.errors import ConcurrencyConflict, DomainError, StorageUnavailable
+from ..domain.errors import ConcurrencyConflict, ConnectionLost, DomainError, StorageUnavailable
 from ..domain.message_log import LoggedExchange
 from ..domain.model import StationOrigin
 from .addon import AddOn
@@ -243,6 +243,16 @@ class AddOnProcessor:
                 if attempt == MessageBus.MAX_ATTEMPTS:
                     raise
                 logger.info("retrying %s of %s after a storage conflict", operation, origin.charge_box_id)
+            except ConnectionLost as exc:
+                # The server dropped the pooled connection (a restart): the pool now replaces every connection
+                # older than this one, and the request runs again on a new one.
+                if attempt == MessageBus.MAX_ATTEMPTS:
+                    logger.warning(
+                        "station %s operation %s not processed: the database connection keeps breaking (%s)",
+                        origin.charge_box_id, operation, exc,
+                    )
+                    raise storage_unavailable_fault() from None
+                logger.info("retrying %s of %s on a new database connection (%s)", operation, origin.charge_box_id, exc)
             except StorageUnavailable as exc:
                 logger.warning(
                     "station %s operation %s not processed: the database is unavailable (%s)",
