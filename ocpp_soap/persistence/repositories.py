@@ -28,6 +28,7 @@ from ..domain.model import (
     Transaction,
     UnknownTransactionStop,
 )
+from .core_execution import execute
 from .orm import (
     ConnectorRow,
     ConnectorStatusRow,
@@ -70,7 +71,7 @@ class SqlStationRepository:
         # serialises writers with BEGIN IMMEDIATE anyway.
         if charge_box_id in self._added:
             return _station_from_values(_station_from_orm(self._added[charge_box_id]))
-        row = self._session.execute(_SELECT_STATION, {"b_key": charge_box_id}).first()
+        row = execute(self._session, _SELECT_STATION, {"b_key": charge_box_id}).first()
         if row is None:
             return None
         values = dict(row._mapping)
@@ -82,7 +83,7 @@ class SqlStationRepository:
         as ``get`` does); None, with nothing written, for an unknown or not accepted station."""
         if charge_box_id in self._added:
             return None
-        row = self._session.execute(_NOTE_SEEN, {"b_key": charge_box_id, "b_now": now}).first()
+        row = execute(self._session, _NOTE_SEEN, {"b_key": charge_box_id, "b_now": now}).first()
         if row is None:
             return None
         values = dict(row._mapping)
@@ -108,7 +109,7 @@ class SqlStationRepository:
             before = self._loaded[station.charge_box_id]
         changes = {name: value for name, value in _station_values(station).items() if before[name] != value}
         if changes:
-            self._session.execute(_UPDATE_STATION, {"b_key": station.charge_box_id, **changes})
+            execute(self._session, _UPDATE_STATION, {"b_key": station.charge_box_id, **changes})
             before.update(changes)
 
     def delete(self, charge_box_id: str) -> None:
@@ -200,7 +201,7 @@ class SqlIdTagRepository:
         self._session = session
 
     def get(self, id_tag: str) -> IdTag | None:
-        row = self._session.execute(_SELECT_ID_TAG, {"b_key": id_tag}).first()
+        row = execute(self._session, _SELECT_ID_TAG, {"b_key": id_tag}).first()
         if row is None:
             return None
         return IdTag(row.id_tag, AuthorizationStatus(row.status), row.expiry_date, row.parent_id_tag)
@@ -237,18 +238,18 @@ class SqlTransactionRepository:
         values = {**_transaction_values(transaction), "created_at": _now()}
         # The database assigns the id the station is told.
         transaction_id = int(
-            self._session.execute(_INSERT_TRANSACTION, values).scalar_one()
+            execute(self._session, _INSERT_TRANSACTION, values).scalar_one()
         )
         transaction.transaction_id = transaction_id
         self._loaded[transaction_id] = {**values, "transaction_id": transaction_id}
         return transaction_id
 
     def get(self, transaction_id: int) -> Transaction | None:
-        row = self._session.execute(_SELECT_TRANSACTION, {"b_key": transaction_id}).first()
+        row = execute(self._session, _SELECT_TRANSACTION, {"b_key": transaction_id}).first()
         return None if row is None else self._from_values(dict(row._mapping))
 
     def open_on_connector(self, charge_box_id: str, connector_id: int) -> list[Transaction]:
-        rows = self._session.execute(_SELECT_OPEN_ON_CONNECTOR, {"b_station": charge_box_id, "b_connector": connector_id})
+        rows = execute(self._session, _SELECT_OPEN_ON_CONNECTOR, {"b_station": charge_box_id, "b_connector": connector_id})
         return [self._from_values(dict(row._mapping)) for row in rows]
 
     def _from_values(self, values: dict[str, Any]) -> Transaction:
@@ -274,11 +275,11 @@ class SqlTransactionRepository:
         assert before is not None, "save() is for transactions added or loaded through this repository"
         changes = {name: value for name, value in _transaction_values(transaction).items() if before[name] != value}
         if changes:
-            self._session.execute(_UPDATE_TRANSACTION, {"b_key": transaction.transaction_id, **changes})
+            execute(self._session, _UPDATE_TRANSACTION, {"b_key": transaction.transaction_id, **changes})
             before.update(changes)
 
     def has_open_for_tag(self, id_tag: str) -> bool:
-        return bool(self._session.scalar(_HAS_OPEN_FOR_TAG, {"b_tag": id_tag}))
+        return bool(execute(self._session, _HAS_OPEN_FOR_TAG, {"b_tag": id_tag}).scalar())
 
     def add_unknown_stop(self, stop: UnknownTransactionStop) -> None:
         self._session.add(
@@ -354,7 +355,7 @@ class SqlMeterValueRepository:
         ]
         if rows:
             # One executemany instead of an ORM object per value: a message may carry thousands of values.
-            self._session.execute(_INSERT_METER_VALUES, rows)
+            execute(self._session, _INSERT_METER_VALUES, rows)
         return len(rows)
 
 
@@ -378,14 +379,15 @@ class SqlConnectorRepository:
             status_timestamp=change.timestamp,
         )
         key = dict(charge_box_id=change.charge_box_id, connector_id=change.connector_id)
-        self._session.execute(insert(_STATUS_HISTORY), [{**key, **fields, "received_at": change.received_at}])
+        execute(self._session, _INSERT_STATUS_HISTORY, {**key, **fields, "received_at": change.received_at})
         # INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite): a concurrent first notification for the same
         # connector cannot fail this one, and a known connector costs no SELECT first.
         upsert = _connector_upsert(self._session.get_bind().dialect.name)
-        self._session.execute(upsert, [{**key, **fields, "updated_at": change.received_at}])
+        execute(self._session, upsert, {**key, **fields, "updated_at": change.received_at})
 
 
 _STATUS_HISTORY = ConnectorStatusRow.__table__
+_INSERT_STATUS_HISTORY = insert(_STATUS_HISTORY)
 _CONNECTORS = ConnectorRow.__table__
 _UPSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
