@@ -177,7 +177,13 @@ class SoapEndpoint:
     def _log(self, environ: Mapping[str, Any], result: SoapResult, seconds: float) -> None:
         outcome = result.outcome
         metrics.record_exchange(result.operation, outcome, seconds)
-        logger.info(
+        # Every exchange is in the message log and the access log already; a line per answered message would be
+        # most of a fleet's log volume (and 5 % of its CPU), so those are DEBUG and what went wrong is INFO.
+        level = logging.DEBUG if outcome == "ok" else logging.INFO
+        if not logger.isEnabledFor(level):
+            return
+        logger.log(
+            level,
             "soap exchange station=%s operation=%s message_id=%s outcome=%s status=%d duration_ms=%.1f remote=%s%s",
             result.charge_box_id or "-",
             result.operation or "-",

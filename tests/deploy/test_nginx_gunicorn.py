@@ -113,7 +113,11 @@ def test_a_station_works_end_to_end_through_nginx(
 
     access = deployment.nginx.access_log.read_text()
     assert f"POST {CS_PATH[version]} HTTP/1.1\" 200" in access  # the station's requests went through nginx
-    assert "remote=127.0.0.1" in deployment.gunicorn.output()  # exchanges logged with the client address
+    # A refused request is logged with the station's address (nginx's X-Forwarded-For), not nginx's.
+    refused = requests.post(central, data=b"<not-soap/>", headers={"Content-Type": "application/soap+xml"}, timeout=10)
+    assert refused.status_code == 400
+    assert "outcome=sender-fault" in deployment.gunicorn.output()
+    assert "remote=127.0.0.1" in deployment.gunicorn.output()
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
