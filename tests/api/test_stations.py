@@ -15,11 +15,26 @@ def test_list_is_paginated(client: FlaskClient, gateway: Gateway) -> None:
     for n in range(7):
         add_station(gateway, f"CB{n}")
     page = client.get("/api/stations?page=2&per_page=3", headers=AUTH).json
-    assert page["page"] == 2 and page["per_page"] == 3 and page["total"] == 7
+    assert page["page"] == 2 and page["per_page"] == 3 and page["total"] == 7 and page["total_exact"] is True
     assert [s["chargeBoxId"] for s in page["items"]] == ["CB3", "CB4", "CB5"]
     assert client.get("/api/stations?page=3&per_page=3", headers=AUTH).json["items"][0]["chargeBoxId"] == "CB6"
     assert client.get("/api/stations?page=9", headers=AUTH).json["items"] == []
     assert client.get("/api/stations", headers=AUTH).json["per_page"] == 50
+
+
+def test_counting_stops_past_the_page_on_long_lists(client: FlaskClient, gateway: Gateway, monkeypatch) -> None:
+    """A long list is not counted to its end on every page (a fleet's message log has millions of rows)."""
+    from webapp.api import queries
+
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 3)
+    for n in range(12):
+        add_station(gateway, f"CB{n:02d}")
+    first = client.get("/api/stations?page=1&per_page=2", headers=AUTH).json
+    assert first["total"] == 5 and first["total_exact"] is False  # the page's 2, then 3 more counted: at least 5
+    assert [s["chargeBoxId"] for s in first["items"]] == ["CB00", "CB01"]
+    deep = client.get("/api/stations?page=5&per_page=2", headers=AUTH).json
+    assert deep["total"] == 12 and deep["total_exact"] is True
+    assert client.get("/api/stations?per_page=50", headers=AUTH).json["total_exact"] is True
 
 
 def test_bad_paging_names_the_field(client: FlaskClient) -> None:

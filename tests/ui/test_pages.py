@@ -197,3 +197,17 @@ def _tag(gateway: Gateway, tag: str) -> tuple[str, datetime | None, str | None] 
             select(IdTagRow.status, IdTagRow.expiry_date, IdTagRow.parent_id_tag).where(IdTagRow.id_tag == tag)
         ).first()
     return None if row is None else (row[0], row[1], row[2])
+
+
+def test_a_long_list_says_more_than_when_counting_stopped(
+    admin: FlaskClient, gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webapp.api import queries
+
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 3)
+    for n in range(60):
+        add_station(gateway, f"CB{n:02d}")
+    first = admin.get("/stations").get_data(as_text=True)
+    assert "more than 53" in first and "of 2+" in first and "next" in first and "last »" not in first
+    last = admin.get("/stations?page=2").get_data(as_text=True)
+    assert "60 in all" in last and "page 2 of 2" in last

@@ -48,12 +48,14 @@ def _query(name: str, description: str, schema: dict[str, Any] | None = None) ->
 def _page_of(item: str) -> dict[str, Any]:
     return {
         "type": "object",
-        "required": ["items", "page", "per_page", "total"],
+        "required": ["items", "page", "per_page", "total", "total_exact"],
         "properties": {
             "items": {"type": "array", "items": _ref(item)},
             "page": {"type": "integer"},
             "per_page": {"type": "integer"},
-            "total": {"type": "integer"},
+            "total": {"type": "integer", "description": "How many items match, or at least how many when "
+                      "total_exact is false (counting stops 10,000 items past the page asked for)"},
+            "total_exact": {"type": "boolean"},
         },
     }
 

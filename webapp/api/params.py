@@ -30,8 +30,12 @@ def page() -> Page:
 
 
 def listed(listing: Listing, page: Page) -> dict[str, Any]:
-    """The JSON of one page of a list: the items, where the page is, and how many there are in all."""
-    return {"items": listing.items, "page": page.number, "per_page": page.size, "total": listing.total}
+    """The JSON of one page of a list: the items, where the page is, and how many there are in all (or at least,
+    when ``total_exact`` is false: counting stops 10,000 rows past the page)."""
+    return {
+        "items": listing.items, "page": page.number, "per_page": page.size, "total": listing.total,
+        "total_exact": listing.total_exact,
+    }
 
 
 def _int(name: str, raw: str | None, default: int) -> int:

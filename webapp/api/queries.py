@@ -51,17 +51,27 @@ class Page:
 class Listing:
     items: list[dict[str, Any]]
     total: int
+    total_exact: bool = True
+    """False when counting stopped at ``COUNT_LIMIT`` rows: there are at least ``total``."""
 
 
 def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+COUNT_LIMIT = 10_000
+"""Rows counted beyond the page asked for, at most. An exact count(*) grows with the table (17 ms for 200,000
+transactions, seconds for a fleet's message log); a bounded one costs what the page's own offset costs."""
+
+
 def paged(engine: Engine, query: Select[Any], page: Page, convert: Any) -> Listing:
+    limit = page.offset + page.size + COUNT_LIMIT
     with engine.connect() as connection:
-        total = connection.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+        counted = connection.execute(
+            select(func.count()).select_from(query.order_by(None).limit(limit + 1).subquery())
+        ).scalar_one()
         rows = connection.execute(query.limit(page.size).offset(page.offset)).all()
-    return Listing([convert(row) for row in rows], total)
+    return Listing([convert(row) for row in rows], min(counted, limit), total_exact=counted <= limit)
 
 
 # Stations

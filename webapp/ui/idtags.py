@@ -25,7 +25,7 @@ STATUSES = tuple(status.value for status in AuthorizationStatus)
 def index() -> ResponseReturnValue:
     current = page()
     listing = api.list_id_tags(engine(), current)
-    return render_template("ui/idtags.html", listing=listing, paging=pages(listing.total, current))
+    return render_template("ui/idtags.html", listing=listing, paging=pages(listing, current))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -28,7 +28,7 @@ def index() -> ResponseReturnValue:
         faults_only=bool(flag("faults")),
     )
     listing = queries.list_messages(engine(), current, where)
-    return render_template("ui/messages.html", listing=listing, paging=pages(listing.total, current),
+    return render_template("ui/messages.html", listing=listing, paging=pages(listing, current),
                            station=station, args=request.args, fine=queries.FINE_OUTCOMES)
 
 

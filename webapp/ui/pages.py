@@ -9,7 +9,7 @@ from flask import request
 from sqlalchemy import Engine
 
 from webapp.api.context import dispatch, gateway, online_since
-from webapp.api.queries import Page
+from webapp.api.queries import Listing, Page
 
 PER_PAGE = 50
 
@@ -40,7 +40,7 @@ def today_start() -> datetime:
     return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def pages(total: int, current: Any) -> dict[str, int]:
-    """What the pager shows: this page and the last."""
-    last = max(1, -(-total // current.size))
-    return {"number": current.number, "last": last, "total": total}
+def pages(listing: Listing, current: Any) -> dict[str, Any]:
+    """What the pager shows: this page and the last (or the last counted, when counting stopped early)."""
+    last = max(1, -(-listing.total // current.size))
+    return {"number": current.number, "last": last, "total": listing.total, "exact": listing.total_exact}

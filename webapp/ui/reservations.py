@@ -21,5 +21,5 @@ def index() -> ResponseReturnValue:
     state = text("state")
     listing = queries.list_reservations(engine(), current, station=text("station"),
                                         state=state if state in STATES else None)
-    return render_template("ui/reservations.html", listing=listing, paging=pages(listing.total, current),
+    return render_template("ui/reservations.html", listing=listing, paging=pages(listing, current),
                            states=STATES, args=request.args)

@@ -37,7 +37,7 @@ def index() -> ResponseReturnValue:
         online=flag("online"),
     )
     listing = api.list_stations(engine(), current, where, online_since())
-    return render_template("ui/stations.html", listing=listing, paging=pages(listing.total, current),
+    return render_template("ui/stations.html", listing=listing, paging=pages(listing, current),
                            statuses=STATUSES, versions=sorted(VERSIONS), args=request.args)
 
 

@@ -45,7 +45,7 @@ def index() -> ResponseReturnValue:
     where = _filter(problems)
     current = page()
     listing = api.list_transactions(engine(), current, where)
-    return render_template("ui/transactions.html", listing=listing, paging=pages(listing.total, current),
+    return render_template("ui/transactions.html", listing=listing, paging=pages(listing, current),
                            args=request.args, problems=problems)
 
 
@@ -68,7 +68,7 @@ def show(transaction_id: int) -> ResponseReturnValue:
     values = queries.meter_values_page(engine(), transaction_id, current)
     return render_template("ui/transaction.html", tx=transaction, chart=energy_chart(points),
                            so_far=so_far,
-                           readings=readings, values=values, paging=pages(values.total, current))
+                           readings=readings, values=values, paging=pages(values, current))
 
 
 def _with_start_and_stop(transaction: dict[str, Any], points: list[queries.MeterPoint]) -> list[queries.MeterPoint]:
