@@ -354,7 +354,8 @@ class SqlMeterValueRepository:
             for sampled in reading.values
         ]
         if rows:
-            # One executemany instead of an ORM object per value: a message may carry thousands of values.
+            # One statement for all values (a multi-row INSERT on PostgreSQL, executemany on SQLite) instead of an
+            # ORM object per value: a message may carry thousands of values.
             execute(self._session, _INSERT_METER_VALUES, rows)
         return len(rows)
 
