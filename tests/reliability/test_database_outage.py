@@ -30,7 +30,7 @@ from tests.reliability.processes import workers_of
 from tests.reliability.proxy import TcpProxy
 
 STATIONS = 12
-# A request while the database is away waits at most for one connect (and a pre-ping), never for a worker timeout.
+# A request while the database is away waits at most for one connect, never for a worker timeout.
 FAULT_BOUND_S = 2 * PG_CONNECT_TIMEOUT_S + 3
 
 
