@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
@@ -32,6 +34,7 @@ from ocpp_soap.logging_setup import quiet_spyne
 from ocpp_soap.persistence.database import create_database_engine, normalise_url
 from ocpp_soap.persistence.schema import upgrade
 from ocpp_soap.wsgi import GatewayApp, create_app
+from webapp import create_webapp
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "ocpp-reference"
@@ -156,6 +159,18 @@ def gateway(settings: Settings) -> Iterator[Gateway]:
 @pytest.fixture
 def app(settings: Settings, gateway: Gateway) -> GatewayApp:
     return create_app(settings, gateway=gateway)
+
+
+@pytest.fixture
+def web(gateway: Gateway) -> Flask:
+    """The Flask web app as built for production: health, metrics, the REST API and the operator pages."""
+    return create_webapp(gateway)
+
+
+@pytest.fixture
+def client(web: Flask) -> Iterator[FlaskClient]:
+    with web.test_client() as test_client:
+        yield test_client
 
 
 class LiveServer:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 
 from ocpp_soap.bootstrap import Gateway
 from ocpp_soap.config import Settings
@@ -29,7 +26,6 @@ from ocpp_soap.domain.model import (
     UnitOfMeasure,
 )
 from ocpp_soap.domain.station_requests import Reservation, ReservationState
-from webapp import create_webapp
 
 TOKEN = "s3cret-test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -39,27 +35,6 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, auto_accept=False, api_token=TOKEN, command_timeout=1)
-
-
-def api_app(gateway: Gateway) -> Flask:
-    """The web app as built for production, with the API blueprint added if the app factory does not yet."""
-    web = create_webapp(gateway)
-    if "api" not in web.blueprints:
-        from webapp.api import bp
-
-        web.register_blueprint(bp)
-    return web
-
-
-@pytest.fixture
-def web(gateway: Gateway) -> Flask:
-    return api_app(gateway)
-
-
-@pytest.fixture
-def client(web: Flask) -> Iterator[FlaskClient]:
-    with web.test_client() as test_client:
-        yield test_client
 
 
 def add_station(

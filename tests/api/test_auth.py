@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from ocpp_soap.bootstrap import Gateway, bootstrap
 from ocpp_soap.config import Settings
-from tests.api.conftest import AUTH, TOKEN, add_station, api_app
+from tests.api.conftest import AUTH, TOKEN, add_station
+from webapp import create_webapp
 from webapp.api.token_store import ApiTokenRow
 
 
@@ -55,7 +56,7 @@ def test_a_token_is_generated_stored_hashed_and_logged_once(database_url: str, c
     gateway = bootstrap(Settings(database_url=database_url))
     try:
         with caplog.at_level(logging.WARNING, logger="webapp.api.token_store"):
-            first = api_app(gateway).test_client()
+            first = create_webapp(gateway).test_client()
         messages = [r.getMessage() for r in caplog.records if r.name == "webapp.api.token_store"]
         assert len(messages) == 1
         match = re.search(r": (\S+)$", messages[0])
@@ -68,7 +69,7 @@ def test_a_token_is_generated_stored_hashed_and_logged_once(database_url: str, c
 
         caplog.clear()
         with caplog.at_level(logging.WARNING, logger="webapp.api.token_store"):
-            second = api_app(gateway).test_client()  # a restart, or another worker
+            second = create_webapp(gateway).test_client()  # a restart, or another worker
         assert not [r for r in caplog.records if r.name == "webapp.api.token_store"]
         assert second.get("/api/stations", headers={"Authorization": f"Bearer {token}"}).status_code == 200
         assert second.get("/api/stations", headers=AUTH).status_code == 401

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from ocpp_soap.bootstrap import Gateway
 from ocpp_soap.config import Settings
-from webapp import create_webapp
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -21,17 +17,6 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, auto_accept=False, admin_password=PASSWORD,
                     api_token="ui-test-api-token-0123456789", command_timeout=2)
-
-
-@pytest.fixture
-def web(gateway: Gateway) -> Flask:
-    return create_webapp(gateway)
-
-
-@pytest.fixture
-def client(web: Flask) -> Iterator[FlaskClient]:
-    with web.test_client() as test_client:
-        yield test_client
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
