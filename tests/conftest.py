@@ -107,6 +107,20 @@ class PostgresServer:
         self._admin.dispose()
 
 
+def end_sessions(database_url: str) -> int:
+    """What a PostgreSQL restart does to the gateway: every other session of the database ends. How many did."""
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            ended = connection.execute(
+                text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            ).scalar()
+    finally:
+        admin.dispose()
+    return int(ended or 0)
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer | None]:
     if not TEST_DATABASE_URL:

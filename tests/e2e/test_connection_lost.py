@@ -11,8 +11,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from ocpp_soap.bootstrap import Gateway, bootstrap
 from ocpp_soap.config import Settings
@@ -21,7 +20,7 @@ from ocpp_soap.domain.operator_commands import CreateIdTag
 from ocpp_soap.persistence import orm
 from ocpp_soap.persistence.database import PING_IDLE_AFTER_S
 from ocpp_soap.wsgi import create_app
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, end_sessions
 from tests.helpers import envelope, post
 from tests.stations import count
 
@@ -55,19 +54,9 @@ def served(postgres_url: str) -> Iterator[tuple[Gateway, str]]:
 
 
 def end_gateway_sessions(database_url: str) -> int:
-    """What a server restart does to the gateway: every other session of its database ends."""
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            ended = connection.execute(
-                text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                     "WHERE datname = :db AND pid <> pg_backend_pid()"),
-                {"db": make_url(database_url).database},
-            ).scalar()
-    finally:
-        admin.dispose()
+    ended = end_sessions(database_url)
     time.sleep(0.2)  # the backends are gone once their sockets are closed
-    return int(ended or 0)
+    return ended
 
 
 def pooled_connections(gateway: Gateway) -> int:

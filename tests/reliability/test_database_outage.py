@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from ocpp_soap.bootstrap import bootstrap
 from ocpp_soap.config import Settings
 from ocpp_soap.domain.model import AuthorizationStatus, IdTag
 from ocpp_soap.persistence.database import PG_CONNECT_TIMEOUT_S, RETRY_CONNECT_AFTER_S
-from tests.conftest import GatewayProcess
+from tests.conftest import GatewayProcess, end_sessions
 from tests.reliability.load import TAG, Fleet, check_stored_exactly_once
 from tests.reliability.processes import workers_of
 from tests.reliability.proxy import TcpProxy
@@ -130,17 +129,9 @@ def test_backends_terminated_by_the_server_are_replaced_unnoticed(proxied) -> No
     fleet = Fleet(process.url, 4).start()
     try:
         fleet.wait_for_acknowledgements(20, 0.0, timeout=60)
-        database = make_url(db_url).database
-        admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            for _ in range(3):
-                ended = connection.execute(
-                    text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                         "WHERE datname = :db AND pid <> pg_backend_pid()"), {"db": database},
-                ).scalar()
-                assert ended is not None
-                time.sleep(0.5)
-        admin.dispose()
+        for _ in range(3):
+            end_sessions(db_url)
+            time.sleep(0.5)
         fleet.wait_for_acknowledgements(20, time.monotonic(), timeout=15)
     except BaseException:
         fleet.abandon()
