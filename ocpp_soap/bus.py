@@ -7,9 +7,9 @@ names in its signature (``clock``, ``settings``, ...) are injected once, when th
 A handler whose second parameter is ``uow_factory`` instead of ``uow`` runs its own transactions: operator
 commands toward stations do, because no database transaction may stay open while a station is called.
 
-A station's SOAP request is one transaction however many commands its operation dispatches: the SOAP edge opens
-the unit of work (:meth:`MessageBus.unit_of_work`), passes it to :meth:`MessageBus.handle`, adds its message-log
-entry, commits, and then publishes the events (:meth:`MessageBus.publish_all`).
+A station's SOAP request is one transaction however many commands its operation dispatches: the SOAP edge runs
+it with :meth:`MessageBus.in_transaction`, passing that unit of work to :meth:`MessageBus.handle` for each command
+and adding its message-log entry; the bus commits, retries what may be retried and publishes the events.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from .domain.commands import Command
 from .domain.errors import ConcurrencyConflict, ConnectionLost, NoHandler
@@ -25,6 +25,7 @@ from .domain.events import Event
 from .domain.ports import UnitOfWork
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CommandHandler = Callable[..., Any]
 EventHandler = Callable[[Event], None]
@@ -90,19 +91,41 @@ class MessageBus:
             return handler(command, uow)
         if type(command) in self._own_transactions:
             return handler(command, self._uow_factory)  # type: ignore[arg-type]
+        return self.in_transaction(lambda work_uow: handler(command, work_uow), what=type(command).__name__)
+
+    def in_transaction(
+        self,
+        work: Callable[[UnitOfWork], T],
+        *,
+        what: str,
+        on_conflict: Callable[[], T | None] | None = None,
+    ) -> T:
+        """Run ``work`` in a new unit of work, commit, then publish its events; return what ``work`` returned.
+
+        A storage conflict (two first boots of one station on two workers, a deadlock) or a connection the server
+        dropped before the COMMIT was sent leaves nothing of the attempt, so ``work`` runs again, a few times at
+        most; then the error propagates. ``on_conflict`` may settle a conflict instead: what it returns (when not
+        None) is the result, with nothing committed by this call.
+        """
         for attempt in range(1, self.MAX_ATTEMPTS + 1):
-            uow = self._uow_factory()
             try:
-                with uow:
-                    result = handler(command, uow)
+                with self._uow_factory() as uow:
+                    result = work(uow)
                     uow.commit()
                     events = list(uow.events)
                 break
-            except (ConcurrencyConflict, ConnectionLost) as exc:
-                # Nothing of the attempt remains (a conflict, or a connection the server dropped before COMMIT).
+            except ConcurrencyConflict:
+                settled = on_conflict() if on_conflict is not None else None
+                if settled is not None:
+                    return settled
                 if attempt == self.MAX_ATTEMPTS:
                     raise
-                logger.info("retrying %s after %s (attempt %d)", type(command).__name__, type(exc).__name__, attempt)
+                logger.info("retrying %s after a storage conflict (attempt %d)", what, attempt)
+            except ConnectionLost as exc:
+                if attempt == self.MAX_ATTEMPTS:
+                    raise
+                # The pool now replaces every connection opened before this one.
+                logger.info("retrying %s on a new database connection (%s)", what, exc)
         self.publish_all(events)
         return result
 

@@ -21,9 +21,10 @@ from spyne.model import Fault
 from spyne.server import ServerBase
 
 from ..bus import MessageBus
-from ..domain.errors import ConcurrencyConflict, ConnectionLost, DomainError, StorageUnavailable
+from ..domain.errors import DomainError, StorageUnavailable
 from ..domain.message_log import LoggedExchange
 from ..domain.model import StationOrigin
+from ..domain.ports import UnitOfWork
 from .addon import AddOn
 from .addressing import FAULT_ACTION, WSA_NS, RequestHeaders, add_response_headers, callback_address, read_headers
 from .envelope import Envelope, SoapVersion, new_envelope, to_bytes
@@ -205,9 +206,9 @@ class AddOnProcessor:
     ) -> SoapResult:
         """One request, one transaction: the commands, the log entry and its resend key commit together.
 
-        A storage conflict (a concurrent first boot, a deadlock) leaves nothing behind, so the request is run
-        again; when the conflict is this request's resend key, an earlier copy of it has committed meanwhile and
-        its answer is the answer."""
+        The bus runs it again after a storage conflict (a concurrent first boot, a deadlock) or a connection lost
+        before the COMMIT, which leave nothing behind; when the conflict is this request's resend key, an earlier
+        copy of it has committed meanwhile and its answer is the answer."""
         operation = ctx.descriptor.operation_name
         journal = self._journal
         key = (
@@ -215,51 +216,38 @@ class AddOnProcessor:
             if journal is not None
             else None
         )
-        for attempt in range(1, MessageBus.MAX_ATTEMPTS + 1):
-            try:
-                with bus.unit_of_work() as uow:
-                    response = self._invoke(ctx, Exchange(origin=origin, bus=bus, operation=operation, uow=uow))
-                    result = self._answer(envelope, ctx.descriptor, response, headers)
-                    if journal is not None and arrival is not None:
-                        uow.message_log.add(_entry(journal, arrival, result, dedupe_key=key))
-                        result.logged = True
-                    uow.commit()
-                    events = list(uow.events)
-                bus.publish_all(events)
-                return result
-            except ConcurrencyConflict:
-                if key is not None and journal is not None:
-                    stored = journal.stored_answer(key)
-                    if stored is not None:
-                        logger.info(
-                            "station %s resent %s message %s: answered as before",
-                            origin.charge_box_id, operation, origin.message_id,
-                        )
-                        return SoapResult(
-                            stored.http_status, stored.response.encode("utf-8"),
-                            envelope.version.content_type(f"/{operation}Response"), operation,
-                            origin.charge_box_id, origin.message_id, replayed=True,
-                        )
-                if attempt == MessageBus.MAX_ATTEMPTS:
-                    raise
-                logger.info("retrying %s of %s after a storage conflict", operation, origin.charge_box_id)
-            except ConnectionLost as exc:
-                # The server dropped the pooled connection (a restart): the pool now replaces every connection
-                # older than this one, and the request runs again on a new one.
-                if attempt == MessageBus.MAX_ATTEMPTS:
-                    logger.warning(
-                        "station %s operation %s not processed: the database connection keeps breaking (%s)",
-                        origin.charge_box_id, operation, exc,
-                    )
-                    raise storage_unavailable_fault() from None
-                logger.info("retrying %s of %s on a new database connection (%s)", operation, origin.charge_box_id, exc)
-            except StorageUnavailable as exc:
-                logger.warning(
-                    "station %s operation %s not processed: the database is unavailable (%s)",
-                    origin.charge_box_id, operation, exc,
-                )
-                raise storage_unavailable_fault() from None
-        raise AssertionError("unreachable")
+
+        def respond(uow: UnitOfWork) -> SoapResult:
+            response = self._invoke(ctx, Exchange(origin=origin, bus=bus, operation=operation, uow=uow))
+            result = self._answer(envelope, ctx.descriptor, response, headers)
+            if journal is not None and arrival is not None:
+                uow.message_log.add(_entry(journal, arrival, result, dedupe_key=key))
+                result.logged = True
+            return result
+
+        def answered_before() -> SoapResult | None:
+            """A conflict on this request's resend key: an earlier copy committed meanwhile; its answer stands."""
+            stored = journal.stored_answer(key) if journal is not None and key is not None else None
+            if stored is None:
+                return None
+            logger.info(
+                "station %s resent %s message %s: answered as before", origin.charge_box_id, operation, origin.message_id
+            )
+            return SoapResult(
+                stored.http_status, stored.response.encode("utf-8"), envelope.version.content_type(f"/{operation}Response"),
+                operation, origin.charge_box_id, origin.message_id, replayed=True,
+            )
+
+        try:
+            return bus.in_transaction(
+                respond, what=f"{operation} of {origin.charge_box_id}", on_conflict=answered_before
+            )
+        except StorageUnavailable as exc:
+            logger.warning(
+                "station %s operation %s not processed: the database is unavailable (%s)",
+                origin.charge_box_id, operation, exc,
+            )
+            raise storage_unavailable_fault() from None
 
     def _invoke(self, ctx: MethodContext, udc: Any) -> Any:
         """Call the service method; domain and validation errors become Sender faults, anything else propagates
