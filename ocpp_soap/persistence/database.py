@@ -119,7 +119,7 @@ class ConnectBreaker:
         try:
             connection = dialect.connect(*cargs, **cparams)
         except dialect.loaded_dbapi.Error as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            reason = first_line(exc)
             with self._lock:
                 began = self._failed_at is None
                 self._failed_at, self._reason = time.monotonic(), reason
@@ -131,6 +131,12 @@ class ConnectBreaker:
         if was_down:
             logger.warning("database available again")
         return connection
+
+
+def first_line(error: BaseException) -> str:
+    """A driver error's first line (libpq adds DETAIL and HINT lines), for one-line log messages and faults."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:

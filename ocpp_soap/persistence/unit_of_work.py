@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import ConcurrencyConflict, ConnectionLost, StorageUnavailable
 from ..domain.events import Event
+from .database import first_line
 from .message_log_repository import SqlMessageLogRepository
 from .repositories import (
     SqlConnectorRepository,
@@ -61,9 +62,9 @@ class SqlAlchemyUnitOfWork:
         if isinstance(exc, DBAPIError) and exc.connection_invalidated and not self._committing:
             # Connections are not pinged before use (a round trip per request): one the server dropped is found
             # here, with nothing of this transaction kept by the server, so the caller may simply run it again.
-            raise ConnectionLost(_first_line(exc)) from exc
+            raise ConnectionLost(first_line(exc.orig or exc)) from exc
         if isinstance(exc, DBAPIError) and _is_outage(exc):
-            raise StorageUnavailable(_first_line(exc)) from exc
+            raise StorageUnavailable(first_line(exc.orig or exc)) from exc
 
     def commit(self) -> None:
         # A connection lost during COMMIT leaves the outcome unknown: that is an outage, never simply retried.
@@ -72,11 +73,6 @@ class SqlAlchemyUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
-
-
-def _first_line(exc: DBAPIError) -> str:
-    text = str(exc.orig if exc.orig is not None else exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _is_outage(exc: DBAPIError) -> bool:
