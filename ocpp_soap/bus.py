@@ -1,23 +1,27 @@
 """The command bus: routes each command to its one handler inside one unit of work, then publishes events.
 
-Station messages (from the SOAP add-ons) and operator actions (from the CLI, web app and API) travel the same
-way. A handler is a plain function ``handler(command, uow, **dependencies) -> result``; the dependencies it
-names in its signature (``clock``, ``settings``, ...) are injected once, when the bus is built.
+Station messages (from the SOAP edge), operator commands and station requests (from the CLI, web app and API) all
+travel this way. A handler is a plain function ``handler(command, uow, **dependencies) -> result``; the
+dependencies it names in its signature (``clock``, ``auto_accept``, ...) are injected once, when the bus is built.
 
-A handler whose second parameter is ``uow_factory`` instead of ``uow`` runs its own transactions: operator
-commands toward stations do, because no database transaction may stay open while a station is called.
+Handlers are registered in one of two ways, said where they are listed (``handlers/__init__.py``):
 
-A station's SOAP request is one transaction however many commands its operation dispatches: the SOAP edge runs
-it with :meth:`MessageBus.in_transaction`, passing that unit of work to :meth:`MessageBus.handle` for each command
-and adding its message-log entry; the bus commits, retries what may be retried and publishes the events.
+- in a transaction: the bus opens a unit of work, runs the handler, commits and publishes the events; a caller
+  that owns a transaction (the SOAP edge: one request, one transaction) passes its unit of work instead;
+- with their own transactions: the handler gets the unit-of-work factory instead of a unit of work. Station
+  requests are such handlers, because no database transaction may stay open while a station is called.
+
+A conflict with a concurrent transaction or a connection lost before COMMIT leaves nothing behind, so the work is
+run again, a few times at most: :func:`attempts` is that policy, for the bus and for the SOAP edge alike.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from types import TracebackType
+from typing import Any
 
 from .domain.commands import Command
 from .domain.errors import ConcurrencyConflict, ConnectionLost, NoHandler
@@ -25,13 +29,54 @@ from .domain.events import Event
 from .domain.ports import UnitOfWork
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 CommandHandler = Callable[..., Any]
 EventHandler = Callable[[Event], None]
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+MAX_ATTEMPTS = 3
 
 
-def inject(handler: CommandHandler, dependencies: Mapping[str, Any]) -> Callable[[Command, UnitOfWork], Any]:
+class Attempt:
+    """One try of a unit of work: ``with attempt:`` swallows an error worth retrying unless it is the last try."""
+
+    def __init__(self, number: int, what: str) -> None:
+        self.number = number
+        self.what = what
+        self.done = False
+
+    @property
+    def last(self) -> bool:
+        return self.number >= MAX_ATTEMPTS
+
+    def __enter__(self) -> Attempt:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        if exc is None:
+            self.done = True
+            return False
+        if self.last or not isinstance(exc, ConcurrencyConflict | ConnectionLost):
+            return False
+        if isinstance(exc, ConnectionLost):
+            # The pool now replaces every connection opened before this one.
+            logger.info("retrying %s on a new database connection (%s)", self.what, exc)
+        else:
+            logger.info("retrying %s after a storage conflict (attempt %d)", self.what, self.number)
+        return True
+
+
+def attempts(what: str) -> Iterator[Attempt]:
+    """Tries of one unit of work: ``for attempt in attempts(...): with attempt: ...`` until one gets through."""
+    for number in range(1, MAX_ATTEMPTS + 1):
+        attempt = Attempt(number, what)
+        yield attempt
+        if attempt.done:
+            return
+
+
+def inject(handler: CommandHandler, dependencies: Mapping[str, Any]) -> Callable[[Command, Any], Any]:
     """Bind the dependencies a handler asks for by parameter name, leaving ``(command, uow)``."""
     parameters = list(inspect.signature(handler).parameters.values())[2:]
     missing = [p.name for p in parameters if p.name not in dependencies and p.default is inspect.Parameter.empty]
@@ -41,7 +86,7 @@ def inject(handler: CommandHandler, dependencies: Mapping[str, Any]) -> Callable
     if not wanted:
         return handler
 
-    def bound(command: Command, uow: UnitOfWork) -> Any:
+    def bound(command: Command, uow: Any) -> Any:
         return handler(command, uow, **wanted)
 
     bound.__name__ = handler.__name__
@@ -51,81 +96,52 @@ def inject(handler: CommandHandler, dependencies: Mapping[str, Any]) -> Callable
 class MessageBus:
     def __init__(
         self,
-        uow_factory: Callable[[], UnitOfWork],
+        uow_factory: UnitOfWorkFactory,
         command_handlers: Mapping[type[Command], CommandHandler],
+        own_transaction_handlers: Mapping[type[Command], CommandHandler] | None = None,
         event_handlers: Mapping[type[Event], list[EventHandler]] | None = None,
         dependencies: Mapping[str, Any] | None = None,
     ) -> None:
         deps = dict(dependencies or {})
         self._uow_factory = uow_factory
-        self._command_handlers = {cmd: inject(h, deps) for cmd, h in command_handlers.items()}
-        self._own_transactions = {
-            cmd for cmd, h in command_handlers.items() if list(inspect.signature(h).parameters)[1:2] == ["uow_factory"]
-        }
+        self._in_transaction = {cmd: inject(h, deps) for cmd, h in command_handlers.items()}
+        self._own_transactions = {cmd: inject(h, deps) for cmd, h in (own_transaction_handlers or {}).items()}
+        both = set(self._in_transaction) & set(self._own_transactions)
+        if both:
+            raise TypeError(f"registered both ways: {', '.join(sorted(c.__name__ for c in both))}")
         self._event_handlers: dict[type[Event], list[EventHandler]] = {
             evt: list(handlers) for evt, handlers in (event_handlers or {}).items()
         }
-
-    MAX_ATTEMPTS = 3
 
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work, for a caller that runs several commands (or more) in one transaction."""
         return self._uow_factory()
 
     def handle(self, command: Command, uow: UnitOfWork | None = None) -> Any:
-        """Run the command's handler in one transaction; commit on success, roll back on any error.
+        """Run the command's handler; the result is the handler's.
 
-        When storage reports a conflict with a concurrent transaction (two first boots of one station on two
-        workers, a deadlock), nothing of the attempt remains, so the command is run again, a few times at most.
-
-        Given ``uow`` (entered by the caller), the handler runs inside it and nothing is committed or published:
-        the caller owns the transaction, its retry and its events.
+        Without ``uow`` the bus owns the transaction: it commits on success, rolls back on any error, runs the
+        handler again after a conflict or a connection lost before COMMIT, and publishes the events. Given ``uow``
+        (entered by the caller), the handler joins it and nothing is committed or published: the caller owns the
+        transaction, its retries and its events.
         """
-        try:
-            handler = self._command_handlers[type(command)]
-        except KeyError:
-            raise NoHandler(f"no handler registered for {type(command).__name__}") from None
-        if uow is not None:
-            if type(command) in self._own_transactions:
+        own = self._own_transactions.get(type(command))
+        if own is not None:
+            if uow is not None:
                 raise TypeError(f"{type(command).__name__} runs its own transactions; it cannot join one")
+            return own(command, self._uow_factory)
+        handler = self._in_transaction.get(type(command))
+        if handler is None:
+            raise NoHandler(f"no handler registered for {type(command).__name__}")
+        if uow is not None:
             return handler(command, uow)
-        if type(command) in self._own_transactions:
-            return handler(command, self._uow_factory)  # type: ignore[arg-type]
-        return self.in_transaction(lambda work_uow: handler(command, work_uow), what=type(command).__name__)
-
-    def in_transaction(
-        self,
-        work: Callable[[UnitOfWork], T],
-        *,
-        what: str,
-        on_conflict: Callable[[], T | None] | None = None,
-    ) -> T:
-        """Run ``work`` in a new unit of work, commit, then publish its events; return what ``work`` returned.
-
-        A storage conflict (two first boots of one station on two workers, a deadlock) or a connection the server
-        dropped before the COMMIT was sent leaves nothing of the attempt, so ``work`` runs again, a few times at
-        most; then the error propagates. ``on_conflict`` may settle a conflict instead: what it returns (when not
-        None) is the result, with nothing committed by this call.
-        """
-        for attempt in range(1, self.MAX_ATTEMPTS + 1):
-            try:
-                with self._uow_factory() as uow:
-                    result = work(uow)
-                    uow.commit()
-                    events = list(uow.events)
-                break
-            except ConcurrencyConflict:
-                settled = on_conflict() if on_conflict is not None else None
-                if settled is not None:
-                    return settled
-                if attempt == self.MAX_ATTEMPTS:
-                    raise
-                logger.info("retrying %s after a storage conflict (attempt %d)", what, attempt)
-            except ConnectionLost as exc:
-                if attempt == self.MAX_ATTEMPTS:
-                    raise
-                # The pool now replaces every connection opened before this one.
-                logger.info("retrying %s on a new database connection (%s)", what, exc)
+        result: Any = None
+        events: list[Event] = []
+        for attempt in attempts(type(command).__name__):
+            with attempt, self._uow_factory() as work:
+                result = handler(command, work)
+                work.commit()
+                events = list(work.events)
         self.publish_all(events)
         return result
 
@@ -145,4 +161,4 @@ class MessageBus:
                 logger.exception("event handler %s failed on %r", getattr(handler, "__name__", handler), event)
 
     def handles(self, command_type: type[Command]) -> bool:
-        return command_type in self._command_handlers
+        return command_type in self._in_transaction or command_type in self._own_transactions

@@ -16,7 +16,7 @@ from .config import ConfigurationError, Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ocpp-soap", description="Central system for OCPP 1.2/1.5 SOAP stations")
+    parser = argparse.ArgumentParser(prog="ocpp-soap", description="Central system and gateway for OCPP SOAP charging stations")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the gateway under gunicorn")
@@ -64,13 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "wsdl":
-        if args.service == "chargepoint":
-            from .soap.charge_point_wsdl import DEFAULT_ADDRESS, render_charge_point_wsdl
+        from .soap.edge import CENTRAL_SYSTEM, CHARGE_POINT, edge_for_number
+        from .soap.wsdl import render_wsdl
 
-            document = render_charge_point_wsdl(args.version, args.url or DEFAULT_ADDRESS)
-        else:
-            document = render_wsdl(args.version, args.url or "http://localhost/Ocpp/CentralSystemService/")
-        sys.stdout.write(document.decode("utf-8"))
+        service = CHARGE_POINT if args.service == "chargepoint" else CENTRAL_SYSTEM
+        sys.stdout.write(render_wsdl(edge_for_number(args.version), service, args.url).decode("utf-8"))
         return 0
     if args.command == "command":
         return _command(settings, args.station, args.operation, args.fields)
@@ -116,11 +114,11 @@ def _command(settings: Settings, station: str, operation: str, pairs: Sequence[s
     from .bootstrap import bootstrap
     from .domain.errors import DomainError
     from .logging_setup import configure_logging
-    from .operator_input import parse_station_request
+    from .operations import parse_request
 
     configure_logging("WARNING")
     try:
-        request = parse_station_request(station, operation, _parse_fields(pairs))
+        request = parse_request(station, operation, _parse_fields(pairs))
     except (DomainError, ValueError) as exc:
         print(f"ocpp-soap: {exc}", file=sys.stderr)
         return 2
@@ -137,32 +135,18 @@ def _command(settings: Settings, station: str, operation: str, pairs: Sequence[s
         print(f"ocpp-soap: {exc}", file=sys.stderr)
         return 2
     finally:
-        gateway.engine.dispose()
-    report = {
-        "outcome": result.outcome.value,
-        "answer": result.answer,
-        "added": result.added,
-        "remarks": result.remarks,
-        "error": result.error,
-        "durationMs": round(result.duration_ms, 1),
-    }
+        gateway.close()
+    from .operations.results import call_report
+
+    report = {**call_report(request, result), "error": result.error}
     print(json.dumps(report, indent=2, default=str))
     return 0 if result.answered else 1
 
 
 def _versions() -> list[str]:
-    from .soap.registry import ADDONS
+    from .domain.versions import Protocol
 
-    return [addon.version for addon in ADDONS]
-
-
-def render_wsdl(version: str, url: str) -> bytes:
-    from .soap.processor import build_application
-    from .soap.registry import addon_for_version
-    from .soap.wsdl import WsdlDocument
-
-    addon = addon_for_version(version)
-    return WsdlDocument(addon, build_application(addon)).render(url)
+    return [protocol.number for protocol in Protocol]
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ log, the command line and the API alike."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 
@@ -14,4 +15,6 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, Decimal):  # 1.6's limits: a JSON number, whole where it is whole
+        return int(value) if value == value.to_integral_value() else float(value)
     return value

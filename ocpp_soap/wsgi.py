@@ -1,4 +1,4 @@
-"""The one WSGI callable: SOAP endpoints in front, the Flask web app (health, later UI and API) behind.
+"""The one WSGI callable: SOAP endpoints in front, the Flask web app (health, metrics, UI and API) behind.
 
 ``create_app(settings)`` builds everything once. ``app`` is what gunicorn loads (``ocpp_soap.wsgi:app``); it
 builds itself on its first request in each worker, so importing this module stays cheap and no database
@@ -18,8 +18,8 @@ from .bootstrap import Gateway, bootstrap
 from .config import ConfigurationError, Settings
 from .forwarded import TrustedProxyMiddleware
 from .logging_setup import configure_logging
-from .soap.message_journal import MessageJournal
-from .soap.registry import build_endpoints
+from .soap.inbound.endpoints import build_endpoints
+from .soap.inbound.message_log import MessageLog
 
 logger = logging.getLogger(__name__)
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -28,9 +28,12 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 class GatewayApp:
     """Dispatch by path before any framework runs: stations take the shortest route."""
 
-    def __init__(self, gateway: Gateway, soap_endpoints: dict[str, WsgiApp], web: WsgiApp) -> None:
+    def __init__(
+        self, gateway: Gateway, soap_endpoints: dict[str, WsgiApp], web: WsgiApp, message_log: MessageLog
+    ) -> None:
         self.gateway = gateway
         self.soap_endpoints = soap_endpoints
+        self.message_log = message_log
         self.web = web
         # X-Forwarded-* headers count only from OCPP_SOAP_TRUSTED_PROXIES (none by default), before anyone reads them.
         self._forwarded = TrustedProxyMiddleware(self._dispatch, gateway.settings.trusted_proxies)
@@ -51,17 +54,21 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     settings = settings or Settings.from_env()
     gateway = gateway or bootstrap(settings)
-    journal = MessageJournal(
-        gateway.bus,
+    message_log = MessageLog(
+        gateway.uow_factory,
         gateway.clock,
         resend_window_s=settings.resend_window,
         retention_days=settings.message_log_days,
     )
     endpoints = build_endpoints(
-        gateway.bus, max_body=settings.max_body, public_url=settings.public_url, journal=journal
+        gateway.bus,
+        max_body=settings.max_body,
+        public_url=settings.public_url,
+        clock=gateway.clock,
+        message_log=message_log,
     )
     web = create_webapp(gateway)
-    return GatewayApp(gateway, dict(endpoints), web.wsgi_app)
+    return GatewayApp(gateway, dict(endpoints), web.wsgi_app, message_log)
 
 
 class _LazyApp:

@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from ocpp_soap import __version__
+from ocpp_soap.domain.versions import Protocol
 from ocpp_soap.persistence.database import database_answers
-from ocpp_soap.soap.registry import ADDONS
 
 bp = Blueprint("health", __name__)
 
@@ -15,12 +15,12 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
     gateway = current_app.extensions["ocpp_gateway"]
-    ok = database_answers(gateway.engine)
+    ok = database_answers(gateway.database)
     body = {
         "status": "ok" if ok else "unavailable",
         "database": "ok" if ok else "unreachable",
         "version": __version__,
-        "protocols": [f"OCPP {addon.version} SOAP" for addon in ADDONS],
+        "protocols": [f"OCPP {protocol.number} SOAP" for protocol in Protocol],
     }
     response = jsonify(body)
     response.status_code = 200 if ok else 503

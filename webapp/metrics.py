@@ -37,7 +37,7 @@ def scrape() -> Response:
         return denied
 
     def state() -> metrics.StateGauges:
-        return _stored_state(gateway.engine, settings.heartbeat_interval)
+        return _stored_state(gateway.database, settings.heartbeat_interval)
 
     body, content_type = metrics.exposition(state)
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})

@@ -1,4 +1,8 @@
-"""The one error hierarchy of the domain; the SOAP edge and the HTTP API each turn it into their errors in one place."""
+"""The one error hierarchy of the domain; the SOAP edge and the HTTP API each turn it into their errors in one place.
+
+``field`` names the offending field by its attribute name in the domain (``transaction_id``), never by a wire name:
+each edge says it in its own words (the API as ``transactionId``).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,16 @@ from __future__ import annotations
 class DomainError(Exception):
     """Something the sender of a command did wrong or asked for that cannot be done."""
 
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 class UnknownStation(DomainError):
     def __init__(self, charge_box_id: str) -> None:
-        super().__init__(f"charging station {charge_box_id!r} is not known; it must send a BootNotification first")
+        super().__init__(
+            f"charging station {charge_box_id!r} is not known; it must send a BootNotification first", "charge_box_id"
+        )
         self.charge_box_id = charge_box_id
 
 
@@ -27,8 +37,28 @@ class InvalidCommand(DomainError):
     """A command whose field values make no sense; ``field`` names the offending field."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
+        super().__init__(f"{field}: {message}", field)
+        self.reason = message
+
+
+class InvalidInput(InvalidCommand):
+    """Input an edge could not read into a command (the API's JSON, the command line's ``key=value``, a form).
+
+    Here ``field`` is the input's own name for the field: the path of an OCPP field as the operator wrote it
+    (``localAuthorisationList[0].idTag``), since that is what the operator must correct."""
+
+
+class AlreadyExists(DomainError):
+    """A record with this key is stored already; ``field`` names the key."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, field)
+
+
+class UnknownIdTag(DomainError):
+    def __init__(self, id_tag: str) -> None:
+        super().__init__(f"id tag {id_tag!r} is not known", "id_tag")
+        self.id_tag = id_tag
 
 
 class OperationNotSupported(DomainError):
@@ -40,16 +70,27 @@ class OperationNotSupported(DomainError):
         self.charge_box_id, self.operation, self.protocol = charge_box_id, operation, protocol
 
 
+class FieldNotSupported(DomainError):
+    """The station's protocol version has the operation but not this field of it (1.5's RemoteStart has no
+    charging profile): nothing is sent rather than something else than what was asked."""
+
+    def __init__(self, charge_box_id: str, operation: str, field: str, protocol: str) -> None:
+        super().__init__(
+            f"{operation} to station {charge_box_id!r} cannot carry {field}: its protocol {protocol} has no such field",
+            field,
+        )
+
+
 class TransactionNotOpen(DomainError):
     def __init__(self, charge_box_id: str, transaction_id: int) -> None:
-        super().__init__(f"transaction {transaction_id} is not open on station {charge_box_id!r}")
-        self.field = "transactionId"
+        super().__init__(f"transaction {transaction_id} is not open on station {charge_box_id!r}", "transaction_id")
 
 
 class UnknownReservation(DomainError):
     def __init__(self, charge_box_id: str, reservation_id: int) -> None:
-        super().__init__(f"reservation {reservation_id} is not an active reservation of station {charge_box_id!r}")
-        self.field = "reservationId"
+        super().__init__(
+            f"reservation {reservation_id} is not an active reservation of station {charge_box_id!r}", "reservation_id"
+        )
 
 
 class ConcurrencyConflict(Exception):

@@ -24,7 +24,9 @@ they are the gateway's own small answers)."""
 
 
 @dataclass(frozen=True)
-class LoggedExchange:
+class MessageLogEntry:
+    """One exchange with a station, in either direction: a request and the answer it got (or why it got none)."""
+
     at: datetime
     direction: Direction
     charge_box_id: str | None
@@ -40,7 +42,7 @@ class LoggedExchange:
 
 
 @dataclass(frozen=True)
-class WireExchange:
+class WireRecord:
     """What went over the wire for one call to a station: the request as sent, the answer as received (if any)."""
 
     request: str | None

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from types import TracebackType
 from typing import Protocol as TypingProtocol
+from typing import TypeVar
 
 from .events import Event
-from .message_log import LoggedExchange, StoredAnswer
+from .message_log import MessageLogEntry, StoredAnswer
 from .model import (
+    ConfigurationValue,
     ConnectorStatusChange,
     DataTransferRecord,
     IdTag,
+    LocalList,
     MeterValueBatch,
+    Reservation,
     Station,
     StationBindingChange,
     Transaction,
     UnknownTransactionStop,
 )
-from .station_requests import (
-    CommandLogEntry,
-    ConfigurationValue,
-    LocalList,
-    Reservation,
-    StationCall,
-    StationCallResult,
-    StationRequest,
-)
+from .station_requests import CommandLogEntry, StationCallResult, StationRequest
+from .versions import Protocol
+
+A = TypeVar("A")
 
 
 class StationRepository(TypingProtocol):
@@ -89,17 +88,21 @@ class ConfigurationRepository(TypingProtocol):
     def put(self, charge_box_id: str, value: ConfigurationValue) -> None: ...
 
 
-class ChargePointClient(TypingProtocol):
-    """The add-on side of operator commands: turns a command into its OCPP call and calls the station."""
+class StationClient(TypingProtocol):
+    """How requests reach stations: the SOAP edge of the station's version builds the wire request, calls the
+    station at its address and reads the answer into the request's answer type."""
 
-    operations: frozenset[str]
+    def unsupported_field(self, protocol: Protocol, request: StationRequest[A]) -> str | None:
+        """The first field of ``request`` that is set but that the version's message cannot carry, if any."""
+        ...
 
-    def build(self, command: StationRequest, added: Mapping[str, Any]) -> StationCall: ...
-    def call(self, address: str, charge_box_id: str, call: StationCall) -> StationCallResult: ...
+    def call(self, protocol: Protocol, address: str, request: StationRequest[A]) -> StationCallResult[A]:
+        """Send the request; every way it can go wrong is an outcome of the result, never an exception."""
+        ...
 
 
 class MessageLogRepository(TypingProtocol):
-    def add(self, entry: LoggedExchange) -> None: ...
+    def add(self, entry: MessageLogEntry) -> None: ...
     def answer_for(self, dedupe_key: str) -> StoredAnswer | None: ...
     def forget_key(self, dedupe_key: str) -> None: ...
     def prune(self, before: datetime, limit: int) -> int: ...
@@ -108,21 +111,35 @@ class MessageLogRepository(TypingProtocol):
 class UnitOfWork(TypingProtocol):
     """One database transaction: enter, work through the repositories, commit (or leave and roll back)."""
 
-    stations: StationRepository
-    id_tags: IdTagRepository
-    transactions: TransactionRepository
-    meter_values: MeterValueRepository
-    connectors: ConnectorRepository
-    data_transfers: DataTransferRepository
-    command_log: CommandLogRepository
-    reservations: ReservationRepository
-    local_lists: LocalListRepository
-    configuration: ConfigurationRepository
-    message_log: MessageLogRepository
+    # Read-only here, so that an implementation may hold its own repository types.
+    @property
+    def stations(self) -> StationRepository: ...
+    @property
+    def id_tags(self) -> IdTagRepository: ...
+    @property
+    def transactions(self) -> TransactionRepository: ...
+    @property
+    def meter_values(self) -> MeterValueRepository: ...
+    @property
+    def connectors(self) -> ConnectorRepository: ...
+    @property
+    def data_transfers(self) -> DataTransferRepository: ...
+    @property
+    def command_log(self) -> CommandLogRepository: ...
+    @property
+    def reservations(self) -> ReservationRepository: ...
+    @property
+    def local_lists(self) -> LocalListRepository: ...
+    @property
+    def configuration(self) -> ConfigurationRepository: ...
+    @property
+    def message_log(self) -> MessageLogRepository: ...
     events: list[Event]
 
     def __enter__(self) -> UnitOfWork: ...
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
 

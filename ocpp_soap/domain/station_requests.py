@@ -1,8 +1,13 @@
-"""Operator commands toward stations (RemoteStart, Reset, ...) and what comes back from them.
+"""Station requests: what an operator (or the gateway on one's behalf) asks a station to do, and the answers.
 
-Each command names the OCPP operation it becomes; the add-on the station is bound to turns it into that
-operation's request. Whatever happens on the way (no address, connection refused, timeout, a SOAP Fault) comes
-back as a :class:`StationCallResult` with a distinct :class:`CallOutcome`, never as an exception.
+Each request names the OCPP operation it becomes and the type of its answer; the version the station is bound to
+decides whether it can be sent (:class:`~.versions.Protocol`) and its SOAP edge turns it into that version's wire
+request and the wire answer into the typed answer here. Whatever happens on the way (no address, connection
+refused, timeout, a SOAP Fault) comes back as a :class:`StationCallResult` with a distinct :class:`CallOutcome`,
+never as an exception.
+
+Answer enumerations hold the values of every version (1.5 unlocks with Accepted, 1.6 with Unlocked): an answer is
+kept as the station gave it.
 """
 
 from __future__ import annotations
@@ -10,11 +15,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from .commands import Command
-from .message_log import WireExchange
-from .model import AuthorizationStatus
+from .message_log import WireRecord
+from .model import DataTransferStatus, LocalListEntry, UpdateType
 
 
 class ResetType(enum.StrEnum):
@@ -27,17 +32,15 @@ class AvailabilityType(enum.StrEnum):
     OPERATIVE = "Operative"
 
 
-class UpdateType(enum.StrEnum):
-    DIFFERENTIAL = "Differential"
-    FULL = "Full"
-
-
-# What stations answer (the exact OCPP values, in the official order).
+# What stations answer (the exact OCPP values).
 
 
 class UnlockStatus(enum.StrEnum):
-    ACCEPTED = "Accepted"
-    REJECTED = "Rejected"
+    ACCEPTED = "Accepted"  # 1.2 and 1.5
+    REJECTED = "Rejected"  # 1.2 and 1.5
+    UNLOCKED = "Unlocked"  # 1.6
+    UNLOCK_FAILED = "UnlockFailed"  # 1.6
+    NOT_SUPPORTED = "NotSupported"  # 1.6
 
 
 class ResetStatus(enum.StrEnum):
@@ -59,6 +62,7 @@ class ClearCacheStatus(enum.StrEnum):
 class ConfigurationStatus(enum.StrEnum):
     ACCEPTED = "Accepted"
     REJECTED = "Rejected"
+    REBOOT_REQUIRED = "RebootRequired"  # 1.6
     NOT_SUPPORTED = "NotSupported"
 
 
@@ -83,7 +87,7 @@ class ReservationStatus(enum.StrEnum):
 class UpdateStatus(enum.StrEnum):
     ACCEPTED = "Accepted"
     FAILED = "Failed"
-    HASH_ERROR = "HashError"
+    HASH_ERROR = "HashError"  # 1.5
     NOT_SUPPORTED = "NotSupported"
     VERSION_MISMATCH = "VersionMismatch"
 
@@ -97,67 +101,180 @@ class CallOutcome(enum.StrEnum):
     BAD_ANSWER = "bad-answer"  # the station answered something that is not a valid OCPP response
 
 
+# -- answers ------------------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class StationRequest(Command):
-    """Base of every operator command toward a station; ``operation`` is the OCPP operation it becomes."""
+class StatusAnswer:
+    """An answer that is a status and nothing else (most of them)."""
+
+    status: str
+
+
+@dataclass(frozen=True)
+class RemoteStartAnswer(StatusAnswer):
+    status: RemoteStartStopStatus
+
+
+@dataclass(frozen=True)
+class RemoteStopAnswer(StatusAnswer):
+    status: RemoteStartStopStatus
+
+
+@dataclass(frozen=True)
+class ResetAnswer(StatusAnswer):
+    status: ResetStatus
+
+
+@dataclass(frozen=True)
+class UnlockConnectorAnswer(StatusAnswer):
+    status: UnlockStatus
+
+
+@dataclass(frozen=True)
+class ChangeAvailabilityAnswer(StatusAnswer):
+    status: AvailabilityStatus
+
+
+@dataclass(frozen=True)
+class ChangeConfigurationAnswer(StatusAnswer):
+    status: ConfigurationStatus
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    """One configuration key as a station reports it."""
+
+    key: str
+    readonly: bool | None = None  # required by OCPP; a station that leaves it out is not refused for it
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class GetConfigurationAnswer:
+    configuration_keys: tuple[KeyValue, ...] = ()
+    unknown_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClearCacheAnswer(StatusAnswer):
+    status: ClearCacheStatus
+
+
+@dataclass(frozen=True)
+class GetDiagnosticsAnswer:
+    file_name: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateFirmwareAnswer:
+    """The station took the request; it says nothing more."""
+
+
+@dataclass(frozen=True)
+class SendLocalListAnswer(StatusAnswer):
+    status: UpdateStatus
+    hash: str | None = None  # 1.5
+
+
+@dataclass(frozen=True)
+class GetLocalListVersionAnswer:
+    list_version: int
+
+
+@dataclass(frozen=True)
+class ReserveNowAnswer(StatusAnswer):
+    status: ReservationStatus
+
+
+@dataclass(frozen=True)
+class CancelReservationAnswer(StatusAnswer):
+    status: CancelReservationStatus
+
+
+@dataclass(frozen=True)
+class DataTransferAnswer(StatusAnswer):
+    status: DataTransferStatus
+    data: str | None = None
+
+
+# -- requests -----------------------------------------------------------------------------------------------------
+
+A = TypeVar("A")
+
+
+@dataclass(frozen=True)
+class StationRequest(Command, Generic[A]):
+    """Base of every request sent to a station: ``operation`` is the OCPP operation it becomes, ``answer_type``
+    the type its answer is read into."""
 
     charge_box_id: str
     operation: ClassVar[str]
+    answer_type: ClassVar[type[Any]]
 
 
 @dataclass(frozen=True)
-class RequestRemoteStart(StationRequest):
+class RequestRemoteStart(StationRequest[RemoteStartAnswer]):
     operation: ClassVar[str] = "RemoteStartTransaction"
+    answer_type: ClassVar[type[Any]] = RemoteStartAnswer
     id_tag: str
     connector_id: int | None = None
 
 
 @dataclass(frozen=True)
-class RequestRemoteStop(StationRequest):
+class RequestRemoteStop(StationRequest[RemoteStopAnswer]):
     operation: ClassVar[str] = "RemoteStopTransaction"
+    answer_type: ClassVar[type[Any]] = RemoteStopAnswer
     transaction_id: int
 
 
 @dataclass(frozen=True)
-class RequestReset(StationRequest):
+class RequestReset(StationRequest[ResetAnswer]):
     operation: ClassVar[str] = "Reset"
+    answer_type: ClassVar[type[Any]] = ResetAnswer
     type: ResetType
 
 
 @dataclass(frozen=True)
-class RequestUnlockConnector(StationRequest):
+class RequestUnlockConnector(StationRequest[UnlockConnectorAnswer]):
     operation: ClassVar[str] = "UnlockConnector"
+    answer_type: ClassVar[type[Any]] = UnlockConnectorAnswer
     connector_id: int
 
 
 @dataclass(frozen=True)
-class RequestChangeAvailability(StationRequest):
+class RequestChangeAvailability(StationRequest[ChangeAvailabilityAnswer]):
     operation: ClassVar[str] = "ChangeAvailability"
+    answer_type: ClassVar[type[Any]] = ChangeAvailabilityAnswer
     connector_id: int
     type: AvailabilityType
 
 
 @dataclass(frozen=True)
-class RequestChangeConfiguration(StationRequest):
+class RequestChangeConfiguration(StationRequest[ChangeConfigurationAnswer]):
     operation: ClassVar[str] = "ChangeConfiguration"
+    answer_type: ClassVar[type[Any]] = ChangeConfigurationAnswer
     key: str
     value: str
 
 
 @dataclass(frozen=True)
-class RequestGetConfiguration(StationRequest):
+class RequestGetConfiguration(StationRequest[GetConfigurationAnswer]):
     operation: ClassVar[str] = "GetConfiguration"
+    answer_type: ClassVar[type[Any]] = GetConfigurationAnswer
     keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class RequestClearCache(StationRequest):
+class RequestClearCache(StationRequest[ClearCacheAnswer]):
     operation: ClassVar[str] = "ClearCache"
+    answer_type: ClassVar[type[Any]] = ClearCacheAnswer
 
 
 @dataclass(frozen=True)
-class RequestGetDiagnostics(StationRequest):
+class RequestGetDiagnostics(StationRequest[GetDiagnosticsAnswer]):
     operation: ClassVar[str] = "GetDiagnostics"
+    answer_type: ClassVar[type[Any]] = GetDiagnosticsAnswer
     location: str
     start_time: datetime | None = None
     stop_time: datetime | None = None
@@ -166,8 +283,9 @@ class RequestGetDiagnostics(StationRequest):
 
 
 @dataclass(frozen=True)
-class RequestUpdateFirmware(StationRequest):
+class RequestUpdateFirmware(StationRequest[UpdateFirmwareAnswer]):
     operation: ClassVar[str] = "UpdateFirmware"
+    answer_type: ClassVar[type[Any]] = UpdateFirmwareAnswer
     location: str
     retrieve_date: datetime
     retries: int | None = None
@@ -175,16 +293,9 @@ class RequestUpdateFirmware(StationRequest):
 
 
 @dataclass(frozen=True)
-class LocalListEntry:
-    id_tag: str
-    status: AuthorizationStatus | None = None  # None: remove the tag from the list (a differential update)
-    expiry_date: datetime | None = None
-    parent_id_tag: str | None = None
-
-
-@dataclass(frozen=True)
-class RequestSendLocalList(StationRequest):
+class RequestSendLocalList(StationRequest[SendLocalListAnswer]):
     operation: ClassVar[str] = "SendLocalList"
+    answer_type: ClassVar[type[Any]] = SendLocalListAnswer
     update_type: UpdateType
     entries: tuple[LocalListEntry, ...] = ()
     list_version: int | None = None  # None: the gateway takes the station's stored version + 1
@@ -192,34 +303,39 @@ class RequestSendLocalList(StationRequest):
 
 
 @dataclass(frozen=True)
-class RequestGetLocalListVersion(StationRequest):
+class RequestGetLocalListVersion(StationRequest[GetLocalListVersionAnswer]):
     operation: ClassVar[str] = "GetLocalListVersion"
+    answer_type: ClassVar[type[Any]] = GetLocalListVersionAnswer
 
 
 @dataclass(frozen=True)
-class RequestReserveNow(StationRequest):
+class RequestReserveNow(StationRequest[ReserveNowAnswer]):
     operation: ClassVar[str] = "ReserveNow"
+    answer_type: ClassVar[type[Any]] = ReserveNowAnswer
     connector_id: int
     expiry_date: datetime
     id_tag: str
     parent_id_tag: str | None = None
+    reservation_id: int | None = None  # assigned by the gateway before the request is sent
 
 
 @dataclass(frozen=True)
-class RequestCancelReservation(StationRequest):
+class RequestCancelReservation(StationRequest[CancelReservationAnswer]):
     operation: ClassVar[str] = "CancelReservation"
+    answer_type: ClassVar[type[Any]] = CancelReservationAnswer
     reservation_id: int
 
 
 @dataclass(frozen=True)
-class RequestDataTransfer(StationRequest):
+class RequestDataTransfer(StationRequest[DataTransferAnswer]):
     operation: ClassVar[str] = "DataTransfer"
+    answer_type: ClassVar[type[Any]] = DataTransferAnswer
     vendor_id: str
     message_id: str | None = None
     data: str | None = None
 
 
-STATION_REQUESTS: tuple[type[StationRequest], ...] = (
+STATION_REQUESTS: tuple[type[StationRequest[Any]], ...] = (
     RequestCancelReservation,
     RequestChangeAvailability,
     RequestChangeConfiguration,
@@ -236,33 +352,73 @@ STATION_REQUESTS: tuple[type[StationRequest], ...] = (
     RequestUnlockConnector,
     RequestUpdateFirmware,
 )
+REQUEST_TYPES: dict[str, type[StationRequest[Any]]] = {request.operation: request for request in STATION_REQUESTS}
+"""Operation name -> request type."""
+
+
+# -- what the gateway concludes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalListVersionCheck:
+    """A GetLocalListVersion answer compared with the version the gateway last sent (0 is OCPP's "no list")."""
+
+    stored_list_version: int | None
+    list_version_matches: bool
+
+
+@dataclass(frozen=True)
+class ConfigurationStored:
+    """A GetConfiguration answer kept: how many keys were stored, and which the station did not know."""
+
+    stored_keys: int
+    unknown_keys: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class StationCall:
-    """What the add-on sends: the OCPP operation and its request fields under their OCPP names."""
+    """What the SOAP edge sends: the OCPP operation and its request fields under their OCPP names."""
 
     operation: str
     fields: dict[str, Any]
 
 
 @dataclass(frozen=True)
-class StationCallResult:
-    """The outcome of one command toward a station.
+class CommandLogEntry:
+    """One request sent to a station: what was sent, what happened, and the station's answer."""
 
-    ``answer`` holds the station's answer fields under their OCPP names (``{"status": "Accepted"}``);
-    ``added`` what the gateway put into the request on its own (``{"reservationId": 17}``); ``remarks`` what the
-    gateway concluded from the answer (``{"storedListVersion": 3, "listVersionMatches": True}``).
+    charge_box_id: str
+    request: StationRequest[Any]
+    requested_at: datetime
+    outcome: CallOutcome
+    answer: Any | None
+    error: str | None
+    duration_ms: float
+    protocol: str | None
+    address: str | None
+
+    @property
+    def operation(self) -> str:
+        return self.request.operation
+
+
+@dataclass(frozen=True)
+class StationCallResult(Generic[A]):
+    """The outcome of one request to a station.
+
+    ``answer`` is the station's answer, typed (None unless it answered); ``sent`` the request as it went out, with
+    what the gateway filled in (a reservation id, the next local-list version); ``remarks`` what the gateway
+    concluded from the answer (:class:`LocalListVersionCheck`, :class:`ConfigurationStored`).
     """
 
     outcome: CallOutcome
-    answer: dict[str, Any] = field(default_factory=dict)
-    added: dict[str, Any] = field(default_factory=dict)
-    remarks: dict[str, Any] = field(default_factory=dict)
+    answer: A | None = None
+    sent: StationRequest[A] | None = None
+    remarks: LocalListVersionCheck | ConfigurationStored | None = None
     error: str | None = None
     duration_ms: float = 0.0
     log_id: int | None = None
-    wire: WireExchange | None = field(default=None, repr=False, compare=False)
+    wire: WireRecord | None = field(default=None, repr=False, compare=False)
 
     @property
     def answered(self) -> bool:
@@ -270,78 +426,5 @@ class StationCallResult:
 
     @property
     def status(self) -> str | None:
-        value = self.answer.get("status")
-        return None if value is None else str(value)
-
-
-class ReservationState(enum.StrEnum):
-    REQUESTED = "Requested"  # sent, no answer yet (or no answer ever: the call failed)
-    ACCEPTED = "Accepted"
-    FAULTED = "Faulted"
-    OCCUPIED = "Occupied"
-    REJECTED = "Rejected"
-    UNAVAILABLE = "Unavailable"
-    CANCELLED = "Cancelled"
-    USED = "Used"  # a transaction started with it
-    FAILED = "Failed"  # the ReserveNow never reached the station
-
-
-@dataclass
-class Reservation:
-    """A reservation the gateway asked a station for; its id is generated by storage when added."""
-
-    charge_box_id: str
-    connector_id: int
-    id_tag: str
-    expiry_date: datetime
-    created_at: datetime
-    parent_id_tag: str | None = None
-    state: ReservationState = ReservationState.REQUESTED
-    reservation_id: int | None = None
-
-    def is_active(self, now: datetime) -> bool:
-        return self.state is ReservationState.ACCEPTED and self.expiry_date > now
-
-
-@dataclass
-class LocalList:
-    """The local authorization list as the gateway last sent it to a station, with its version."""
-
-    charge_box_id: str
-    version: int
-    entries: dict[str, LocalListEntry]
-    updated_at: datetime
-
-    def apply(self, update_type: UpdateType, entries: tuple[LocalListEntry, ...], version: int, now: datetime) -> None:
-        if update_type is UpdateType.FULL:
-            self.entries = {}
-        for entry in entries:
-            if entry.status is None:
-                self.entries.pop(entry.id_tag, None)
-            else:
-                self.entries[entry.id_tag] = entry
-        self.version, self.updated_at = version, now
-
-
-@dataclass(frozen=True)
-class ConfigurationValue:
-    key: str
-    value: str | None
-    readonly: bool | None
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class CommandLogEntry:
-    """One operator command toward a station: what was asked, what happened, and the station's answer."""
-
-    charge_box_id: str
-    operation: str
-    parameters: dict[str, Any]
-    requested_at: datetime
-    outcome: str
-    answer: dict[str, Any]
-    error: str | None
-    duration_ms: float
-    protocol: str | None
-    address: str | None
+        """The answer's status, for the answers that have one (most)."""
+        return str(self.answer.status) if isinstance(self.answer, StatusAnswer) else None

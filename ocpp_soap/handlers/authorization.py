@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ..domain import commands
+from ..domain import station_messages as messages
 from ..domain.model import IdTagInfo, authorize
 from ..domain.ports import Clock, UnitOfWork
 from .access import accepted_station
 
 
-def authorize_id_tag(cmd: commands.AuthorizeIdTag, uow: UnitOfWork, clock: Clock) -> IdTagInfo:
+def authorize_id_tag(cmd: messages.AuthorizeIdTag, uow: UnitOfWork, clock: Clock) -> IdTagInfo:
     now = clock()
     accepted_station(uow, cmd.origin, now)
     return authorize(uow.id_tags.get(cmd.id_tag), now)

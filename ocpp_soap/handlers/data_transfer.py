@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..domain import commands, events
+from ..domain import events
+from ..domain import station_messages as messages
 from ..domain.model import DataTransferRecord, DataTransferStatus
 from ..domain.ports import Clock, UnitOfWork
 from .access import accepted_station
 
-VendorHandler = Callable[[commands.ReceiveDataTransfer, UnitOfWork], commands.DataTransferResult]
+VendorHandler = Callable[[messages.ReceiveDataTransfer, UnitOfWork], messages.DataTransferResult]
 
 
 class DataTransferRegistry:
@@ -32,13 +33,13 @@ class DataTransferRegistry:
 
 
 def receive_data_transfer(
-    cmd: commands.ReceiveDataTransfer, uow: UnitOfWork, clock: Clock, data_transfer_registry: DataTransferRegistry
-) -> commands.DataTransferResult:
+    cmd: messages.ReceiveDataTransfer, uow: UnitOfWork, clock: Clock, data_transfer_registry: DataTransferRegistry
+) -> messages.DataTransferResult:
     now = clock()
     station = accepted_station(uow, cmd.origin, now)
     vendor_handler = data_transfer_registry.get(cmd.vendor_id)
     if vendor_handler is None:
-        result = commands.DataTransferResult(DataTransferStatus.UNKNOWN_VENDOR_ID)
+        result = messages.DataTransferResult(DataTransferStatus.UNKNOWN_VENDOR_ID)
     else:
         result = vendor_handler(cmd, uow)
     uow.data_transfers.add(

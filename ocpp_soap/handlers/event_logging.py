@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from ..domain import events
 
@@ -29,4 +30,6 @@ def _plain(value: object) -> str:
     return repr(text) if isinstance(text, str) and " " in text else str(text)
 
 
-EVENT_HANDLERS = {cls: [log_event] for cls in events.Event.__subclasses__()}
+EVENT_HANDLERS: dict[type[events.Event], list[Callable[[events.Event], None]]] = {
+    cls: [log_event] for cls in events.Event.__subclasses__()
+}

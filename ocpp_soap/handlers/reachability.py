@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..domain.model import Station
 from ..domain.station_requests import CallOutcome, StationCallResult
@@ -27,7 +28,7 @@ class _Failure:
     address: str
     called_at: datetime  # when the failed call began: a message after that means the station is alive
     ended_at: datetime
-    result: StationCallResult
+    result: StationCallResult[Any]
 
 
 class Reachability:
@@ -36,7 +37,7 @@ class Reachability:
         self._failures: dict[str, _Failure] = {}
         self._lock = threading.Lock()
 
-    def recall(self, station: Station, now: datetime) -> StationCallResult | None:
+    def recall(self, station: Station, now: datetime) -> StationCallResult[Any] | None:
         """The remembered outcome when the station should not be called now; None when it should."""
         with self._lock:
             failure = self._failures.get(station.charge_box_id)
@@ -49,9 +50,9 @@ class Reachability:
             f"not called: the last call {ago:.0f} s ago failed and the station has sent nothing since "
             f"(commands fail at once for {self.period.total_seconds():g} s after such a failure): {failure.result.error}"
         )
-        return replace(failure.result, error=error, duration_ms=0.0, answer={}, wire=None)
+        return replace(failure.result, error=error, duration_ms=0.0, answer=None, wire=None)
 
-    def note(self, station: Station, called_at: datetime, ended_at: datetime, result: StationCallResult) -> None:
+    def note(self, station: Station, called_at: datetime, ended_at: datetime, result: StationCallResult[Any]) -> None:
         """Remember a call that could not reach the station; forget the station once it answered."""
         with self._lock:
             if result.outcome in REMEMBERED and station.endpoint_address is not None:

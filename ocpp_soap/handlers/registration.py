@@ -6,17 +6,21 @@ domain values (the station or id tag as stored afterwards).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ..domain import operator_commands as oc
-from ..domain.errors import InvalidCommand, UnknownStation
-from ..domain.model import IdTag, RegistrationStatus, Station
+from ..domain.commands import Command
+from ..domain.errors import AlreadyExists, InvalidCommand, UnknownIdTag, UnknownStation
+from ..domain.model import CHARGE_BOX_ID_MAX, ID_TOKEN_MAX, IdTag, RegistrationStatus, Station
 from ..domain.ports import UnitOfWork
 
 
 def register_station(cmd: oc.RegisterStation, uow: UnitOfWork) -> Station:
-    if not cmd.charge_box_id or len(cmd.charge_box_id) > oc.CHARGE_BOX_ID_MAX:
-        raise InvalidCommand("chargeBoxId", f"expected 1 to {oc.CHARGE_BOX_ID_MAX} characters")
+    if not cmd.charge_box_id or len(cmd.charge_box_id) > CHARGE_BOX_ID_MAX:
+        raise InvalidCommand("charge_box_id", f"expected 1 to {CHARGE_BOX_ID_MAX} characters")
     if uow.stations.get(cmd.charge_box_id) is not None:
-        raise oc.AlreadyExists("chargeBoxId", f"station {cmd.charge_box_id!r} is registered already")
+        raise AlreadyExists("charge_box_id", f"station {cmd.charge_box_id!r} is registered already")
     station = Station(cmd.charge_box_id, cmd.status)
     uow.stations.add(station)
     return station
@@ -48,14 +52,14 @@ def delete_station(cmd: oc.DeleteStation, uow: UnitOfWork) -> None:
 def create_id_tag(cmd: oc.CreateIdTag, uow: UnitOfWork) -> IdTag:
     _check_tag(cmd.tag, uow)
     if uow.id_tags.get(cmd.tag.id_tag) is not None:
-        raise oc.AlreadyExists("idTag", f"id tag {cmd.tag.id_tag!r} exists already")
+        raise AlreadyExists("id_tag", f"id tag {cmd.tag.id_tag!r} exists already")
     uow.id_tags.add(cmd.tag)
     return cmd.tag
 
 
 def update_id_tag(cmd: oc.UpdateIdTag, uow: UnitOfWork) -> IdTag:
     if uow.id_tags.get(cmd.tag.id_tag) is None:
-        raise oc.UnknownIdTag(cmd.tag.id_tag)
+        raise UnknownIdTag(cmd.tag.id_tag)
     _check_tag(cmd.tag, uow)
     uow.id_tags.save(cmd.tag)
     return cmd.tag
@@ -63,22 +67,22 @@ def update_id_tag(cmd: oc.UpdateIdTag, uow: UnitOfWork) -> IdTag:
 
 def delete_id_tag(cmd: oc.DeleteIdTag, uow: UnitOfWork) -> None:
     if uow.id_tags.get(cmd.id_tag) is None:
-        raise oc.UnknownIdTag(cmd.id_tag)
+        raise UnknownIdTag(cmd.id_tag)
     uow.id_tags.delete(cmd.id_tag)
 
 
 def _check_tag(tag: IdTag, uow: UnitOfWork) -> None:
-    if not tag.id_tag or len(tag.id_tag) > oc.ID_TOKEN_MAX:
-        raise InvalidCommand("idTag", f"expected 1 to {oc.ID_TOKEN_MAX} characters")
+    if not tag.id_tag or len(tag.id_tag) > ID_TOKEN_MAX:
+        raise InvalidCommand("id_tag", f"expected 1 to {ID_TOKEN_MAX} characters")
     if tag.parent_id_tag is None:
         return
     if tag.parent_id_tag == tag.id_tag:
-        raise InvalidCommand("parentIdTag", "an id tag cannot be its own parent")
+        raise InvalidCommand("parent_id_tag", "an id tag cannot be its own parent")
     if uow.id_tags.get(tag.parent_id_tag) is None:
-        raise InvalidCommand("parentIdTag", f"{tag.parent_id_tag!r} is not a known id tag")
+        raise InvalidCommand("parent_id_tag", f"{tag.parent_id_tag!r} is not a known id tag")
 
 
-HANDLERS = {
+HANDLERS: dict[type[Command], Callable[..., Any]] = {
     oc.RegisterStation: register_station,
     oc.AcceptStation: accept_station,
     oc.RejectStation: reject_station,

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from ..config import Settings
-from ..domain import commands, events
-from ..domain.model import ConnectorStatusChange, Station, StationBindingChange, wire_registration_status
+from ..domain import events
+from ..domain import station_messages as messages
+from ..domain.model import ConnectorStatusChange, Station, StationBindingChange
 from ..domain.ports import Clock, UnitOfWork
 from .access import accepted_station
 
 
 def boot_charging_station(
-    cmd: commands.BootChargingStation, uow: UnitOfWork, clock: Clock, settings: Settings
-) -> commands.BootResult:
-    """Bind the station to the protocol it booted with; an unknown station is recorded as pending."""
+    cmd: messages.BootChargingStation, uow: UnitOfWork, clock: Clock, auto_accept: bool, heartbeat_interval: int
+) -> messages.BootResult:
+    """Bind the station to the protocol it booted with; an unknown station is recorded as pending (or accepted,
+    with ``auto_accept``)."""
     now = clock()
     origin = cmd.origin
     station = uow.stations.get(origin.charge_box_id)
     is_new = station is None
     if station is None:
-        station = Station.first_boot(origin.charge_box_id, auto_accept=settings.auto_accept, now=now)
+        station = Station.first_boot(origin.charge_box_id, auto_accept=auto_accept, now=now)
     old_protocol, old_address = station.protocol, station.endpoint_address
     protocol_changed = station.record_boot(origin, cmd.details, now)
     if is_new:
@@ -26,33 +27,31 @@ def boot_charging_station(
     else:
         uow.stations.save(station)
 
-    if protocol_changed and old_protocol is not None and station.protocol is not None:
+    protocol = origin.protocol
+    if protocol_changed and old_protocol is not None:
         uow.stations.add_binding_change(
-            StationBindingChange(station.charge_box_id, old_protocol, station.protocol, now, origin.message_id)
+            StationBindingChange(station.charge_box_id, old_protocol, protocol, now, origin.message_id)
         )
-        uow.events.append(events.StationBindingChanged(station.charge_box_id, old_protocol, station.protocol))
+        uow.events.append(events.StationBindingChanged(station.charge_box_id, old_protocol, protocol))
     if station.endpoint_address != old_address or is_new:
         uow.events.append(
             events.StationAddressChanged(station.charge_box_id, station.endpoint_address, station.address_problem)
         )
-    assert station.protocol is not None
     uow.events.append(
-        events.StationBooted(station.charge_box_id, station.protocol, station.registration_status, station.boot_count)
+        events.StationBooted(station.charge_box_id, protocol, station.registration_status, station.boot_count)
     )
-    return commands.BootResult(
-        status=wire_registration_status(station.registration_status),
-        current_time=now,
-        heartbeat_interval=settings.heartbeat_interval,
+    return messages.BootResult(
+        status=station.registration_status, current_time=now, heartbeat_interval=heartbeat_interval
     )
 
 
-def record_heartbeat(cmd: commands.RecordHeartbeat, uow: UnitOfWork, clock: Clock) -> commands.HeartbeatResult:
+def record_heartbeat(cmd: messages.RecordHeartbeat, uow: UnitOfWork, clock: Clock) -> messages.HeartbeatResult:
     now = clock()
     accepted_station(uow, cmd.origin, now)
-    return commands.HeartbeatResult(current_time=now)
+    return messages.HeartbeatResult(current_time=now)
 
 
-def update_connector_status(cmd: commands.UpdateConnectorStatus, uow: UnitOfWork, clock: Clock) -> None:
+def update_connector_status(cmd: messages.UpdateConnectorStatus, uow: UnitOfWork, clock: Clock) -> None:
     now = clock()
     station = accepted_station(uow, cmd.origin, now)
     uow.connectors.record_status(
@@ -73,7 +72,7 @@ def update_connector_status(cmd: commands.UpdateConnectorStatus, uow: UnitOfWork
     )
 
 
-def update_firmware_status(cmd: commands.UpdateFirmwareStatus, uow: UnitOfWork, clock: Clock) -> None:
+def update_firmware_status(cmd: messages.UpdateFirmwareStatus, uow: UnitOfWork, clock: Clock) -> None:
     now = clock()
     station = accepted_station(uow, cmd.origin, now)
     station.firmware_status, station.firmware_status_at = cmd.status, now
@@ -81,7 +80,7 @@ def update_firmware_status(cmd: commands.UpdateFirmwareStatus, uow: UnitOfWork, 
     uow.events.append(events.FirmwareStatusChanged(station.charge_box_id, cmd.status))
 
 
-def update_diagnostics_status(cmd: commands.UpdateDiagnosticsStatus, uow: UnitOfWork, clock: Clock) -> None:
+def update_diagnostics_status(cmd: messages.UpdateDiagnosticsStatus, uow: UnitOfWork, clock: Clock) -> None:
     now = clock()
     station = accepted_station(uow, cmd.origin, now)
     station.diagnostics_status, station.diagnostics_status_at = cmd.status, now

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from ..domain import commands, events
+from ..domain import events
+from ..domain import station_messages as messages
 from ..domain.errors import InvalidCommand
 from ..domain.model import (
     IdTagInfo,
     MeterValueBatch,
+    ReservationState,
     Transaction,
     UnknownTransactionStop,
     authorize,
 )
 from ..domain.ports import Clock, UnitOfWork
-from ..domain.station_requests import ReservationState
 from .access import accepted_station
 
 
 def start_transaction(
-    cmd: commands.StartTransaction, uow: UnitOfWork, clock: Clock
-) -> commands.StartTransactionResult:
+    cmd: messages.StartTransaction, uow: UnitOfWork, clock: Clock
+) -> messages.StartTransactionResult:
     """Record the session and answer with a fresh transaction id, whatever the tag's verdict.
 
     The station has already started charging (or will stop at once on a refusal); either way the session
@@ -27,14 +28,14 @@ def start_transaction(
     now = clock()
     station = accepted_station(uow, cmd.origin, now)
     if cmd.connector_id < 1:
-        raise InvalidCommand("connectorId", f"a transaction needs a connector id of 1 or more, got {cmd.connector_id}")
+        raise InvalidCommand("connector_id", f"a transaction needs a connector id of 1 or more, got {cmd.connector_id}")
     tag = uow.id_tags.get(cmd.id_tag)
     for previous in uow.transactions.open_on_connector(station.charge_box_id, cmd.connector_id):
         if previous.is_same_start(cmd.connector_id, cmd.id_tag, cmd.timestamp, cmd.meter_start):
             # The station resent a start whose answer it never got: same transaction, same verdict.
             assert previous.transaction_id is not None
             same = authorize(tag, now)
-            return commands.StartTransactionResult(
+            return messages.StartTransactionResult(
                 previous.transaction_id, IdTagInfo(previous.start_status, same.expiry_date, same.parent_id_tag)
             )
         previous.supersede(cmd.timestamp)
@@ -55,7 +56,7 @@ def start_transaction(
     if cmd.reservation_id is not None:
         _use_reservation(uow, station.charge_box_id, cmd.reservation_id)
     uow.events.append(events.TransactionStarted(station.charge_box_id, transaction_id, cmd.connector_id, cmd.id_tag))
-    return commands.StartTransactionResult(transaction_id=transaction_id, id_tag_info=info)
+    return messages.StartTransactionResult(transaction_id=transaction_id, id_tag_info=info)
 
 
 def _use_reservation(uow: UnitOfWork, charge_box_id: str, reservation_id: int) -> None:
@@ -66,7 +67,7 @@ def _use_reservation(uow: UnitOfWork, charge_box_id: str, reservation_id: int) -
         uow.reservations.save(reservation)
 
 
-def stop_transaction(cmd: commands.StopTransaction, uow: UnitOfWork, clock: Clock) -> commands.StopTransactionResult:
+def stop_transaction(cmd: messages.StopTransaction, uow: UnitOfWork, clock: Clock) -> messages.StopTransactionResult:
     """Close the session; a stop for a transaction we do not know is still recorded, never dropped."""
     now = clock()
     station = accepted_station(uow, cmd.origin, now)
@@ -102,12 +103,12 @@ def stop_transaction(cmd: commands.StopTransaction, uow: UnitOfWork, clock: Cloc
         )
     uow.events.append(events.TransactionStopped(station.charge_box_id, cmd.transaction_id, cmd.meter_stop, known))
     if cmd.id_tag is None:
-        return commands.StopTransactionResult(id_tag_info=None)
+        return messages.StopTransactionResult(id_tag_info=None)
     info = authorize(uow.id_tags.get(cmd.id_tag), now)
-    return commands.StopTransactionResult(id_tag_info=info)
+    return messages.StopTransactionResult(id_tag_info=info)
 
 
-def record_meter_values(cmd: commands.RecordMeterValues, uow: UnitOfWork, clock: Clock) -> None:
+def record_meter_values(cmd: messages.RecordMeterValues, uow: UnitOfWork, clock: Clock) -> None:
     now = clock()
     station = accepted_station(uow, cmd.origin, now)
     linked: int | None = None

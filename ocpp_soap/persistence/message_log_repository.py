@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.message_log import LoggedExchange, StoredAnswer
+from ..domain.message_log import MessageLogEntry, StoredAnswer
 from .core_execution import execute
 from .orm import MessageLogRow
 
@@ -19,7 +19,7 @@ class SqlMessageLogRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, entry: LoggedExchange) -> None:
+    def add(self, entry: MessageLogEntry) -> None:
         execute(
             self._session,
             _INSERT,

@@ -8,15 +8,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.model import AuthorizationStatus
-from ..domain.station_requests import (
-    CommandLogEntry,
+from ..domain.model import (
+    AuthorizationStatus,
     ConfigurationValue,
     LocalList,
     LocalListEntry,
     Reservation,
     ReservationState,
 )
+from ..domain.station_requests import CommandLogEntry
+from ..json_values import to_jsonable
+from ..operations import to_wire
 from .orm import CommandLogRow, LocalListRow, ReservationRow, StationConfigurationRow
 
 
@@ -25,13 +27,14 @@ class SqlCommandLogRepository:
         self._session = session
 
     def add(self, entry: CommandLogEntry) -> int:
+        """The request and the answer are kept as JSON under their OCPP names, as the API shows them."""
         row = CommandLogRow(
             charge_box_id=entry.charge_box_id,
             operation=entry.operation,
-            parameters=entry.parameters,
+            parameters=to_jsonable(to_wire(entry.request)),
             requested_at=entry.requested_at,
-            outcome=entry.outcome,
-            answer=entry.answer,
+            outcome=entry.outcome.value,
+            answer=to_jsonable(to_wire(entry.answer)) if entry.answer is not None else {},
             error=entry.error,
             duration_ms=entry.duration_ms,
             protocol=entry.protocol,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import TracebackType
+
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +28,18 @@ from .station_state_repositories import (
 
 
 class SqlAlchemyUnitOfWork:
+    stations: SqlStationRepository
+    id_tags: SqlIdTagRepository
+    transactions: SqlTransactionRepository
+    meter_values: SqlMeterValueRepository
+    connectors: SqlConnectorRepository
+    data_transfers: SqlDataTransferRepository
+    command_log: SqlCommandLogRepository
+    reservations: SqlReservationRepository
+    local_lists: SqlLocalListRepository
+    configuration: SqlConfigurationRepository
+    message_log: SqlMessageLogRepository
+
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
         self.events: list[Event] = []
@@ -47,7 +61,9 @@ class SqlAlchemyUnitOfWork:
         self.message_log = SqlMessageLogRepository(self.session)
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         # After a commit this rolls back nothing; after an error it discards every half-done change.
         try:
             self.session.rollback()

@@ -1,33 +1,24 @@
-"""The SOAP edge of a simulated station: a charge-point request (a Spyne object) in, the station asked, the
-version's response object out.
+"""What a simulated station answers: a charge-point request (a Spyne object) in, the station asked, the version's
+response object out.
 
-:class:`StationAnswers` is what the charge-point service methods find in ``ctx.udc``
-(``ctx.udc.handle("Reset", request)``, see :mod:`ocpp_soap.soap.v15.charge_point`). Wire names stay here; the
-station takes and gives plain values. The operations a version lacks are never routed here (its Spyne service
-does not declare them), so the one table serves 1.2 and 1.5.
+Wire names stay here; the station takes and gives plain values. The operations a version lacks are never routed
+here (its charge-point service does not declare them), so the one table serves every version.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from importlib import import_module
 from types import ModuleType
 from typing import Any
 
 from ..domain import station_requests as sr
-from ..domain.model import AuthorizationStatus
+from ..domain.model import AuthorizationStatus, LocalListEntry, UpdateType
 from .station import SimulatedStation
 
 logger = logging.getLogger(__name__)
 
-_TYPES = {"1.2": "ocpp_soap.soap.v12.charge_point_types", "1.5": "ocpp_soap.soap.v15.charge_point_types"}
-
 Answer = Callable[[SimulatedStation, ModuleType, Any], Any]
-
-
-def charge_point_types(version: str) -> ModuleType:
-    return import_module(_TYPES[version])
 
 
 def _remote_start(station: SimulatedStation, t: ModuleType, req: Any) -> Any:
@@ -78,7 +69,7 @@ def _update_firmware(station: SimulatedStation, t: ModuleType, req: Any) -> Any:
 
 def _send_local_list(station: SimulatedStation, t: ModuleType, req: Any) -> Any:
     entries = [
-        sr.LocalListEntry(
+        LocalListEntry(
             item.idTag,
             AuthorizationStatus(item.idTagInfo.status) if item.idTagInfo is not None else None,
             item.idTagInfo.expiryDate if item.idTagInfo is not None else None,
@@ -86,7 +77,7 @@ def _send_local_list(station: SimulatedStation, t: ModuleType, req: Any) -> Any:
         )
         for item in req.localAuthorisationList or ()
     ]
-    status = station.send_local_list(sr.UpdateType(req.updateType), req.listVersion, entries)
+    status = station.send_local_list(UpdateType(req.updateType), req.listVersion, entries)
     return t.SendLocalListResponse(status=status.value)
 
 
@@ -127,15 +118,9 @@ ANSWERS: dict[str, Answer] = {
 }
 
 
-class StationAnswers:
-    """``ctx.udc`` for one request to one station."""
-
-    def __init__(self, station: SimulatedStation, types: ModuleType) -> None:
-        self._station = station
-        self._types = types
-
-    def handle(self, operation: str, request: Any) -> Any:
-        response = ANSWERS[operation](self._station, self._types, request)
-        logger.info("station=%s operation=%s answer=%s", self._station.charge_box_id, operation,
-                    getattr(response, "status", None) or "-")
-        return response
+def answer(station: SimulatedStation, types: ModuleType, operation: str, request: Any) -> Any:
+    """The station's answer to one request, as the version's response object."""
+    response = ANSWERS[operation](station, types, request)
+    logger.info("station=%s operation=%s answer=%s", station.charge_box_id, operation,
+                getattr(response, "status", None) or "-")
+    return response

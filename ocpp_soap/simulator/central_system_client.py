@@ -4,8 +4,8 @@ The client is built once from our generated central-system WSDL (``ocpp_soap/wsd
 bound to the central system's URL; zeep adds wsa:Action, MessageID and To by itself (the WSDL declares
 ``wsaw:Action``), and every call adds ``chargeBoxIdentity`` and ``wsa:From`` (the station's own ChargePointService
 URL, so that the central system can call it back) as raw header elements. Each call has a connect and an answer
-timeout. :class:`StationLink` is one station's view of it and shapes each message for the version (1.2 has no
-reservationId, no transactionData, no transactionId in MeterValues and integer meter readings).
+timeout. :class:`StationLink` is one station's view of it. Each message is shaped for the version by the version
+itself: a field its message type lacks is left out (1.2 has no reservationId), and its edge writes meter readings.
 """
 
 from __future__ import annotations
@@ -31,12 +31,14 @@ from ..domain.model import (
     FirmwareStatus,
     Location,
     Measurand,
+    MeterReading,
+    SampledValue,
     UnitOfMeasure,
     ValueFormat,
 )
 from ..soap.addressing import WSA_NS
-from ..soap.charge_point_wsdl import central_system_wsdl_path
-from ..soap.registry import addon_for_version
+from ..soap.edge import CENTRAL_SYSTEM, edge_for_number
+from ..soap.wsdl import wsdl_path
 from .link import BootReply, CentralSystemUnavailable, MeterSample, StartReply, StationProfile
 
 logger = logging.getLogger(__name__)
@@ -49,7 +51,12 @@ class CentralSystemClient:
     def __init__(self, version: str, central_url: str, *, timeout: float = 10.0, pool_size: int = 16) -> None:
         self.version = version
         self.central_url = central_url
-        self.addon = addon_for_version(version)
+        self.edge = edge_for_number(version)
+        types = self.edge.central_system.types
+        self._fields: dict[str, set[str]] = {
+            operation: set(_request_fields(getattr(types, f"{operation}Request", None)))
+            for operation in self.edge.central_system.operations
+        }
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(1, pool_size))
         self._session.mount("http://", adapter)
@@ -58,14 +65,17 @@ class CentralSystemClient:
             session=self._session, timeout=timeout, operation_timeout=(min(CONNECT_TIMEOUT_S, timeout), timeout)
         )
         settings = zeep.Settings(xml_huge_tree=False, forbid_dtd=True, forbid_entities=True)
-        client = zeep.Client(str(central_system_wsdl_path(version)), transport=transport, settings=settings)
-        self._service = client.create_service(f"{{{self.addon.namespace}}}CentralSystemServiceSoap", central_url)
+        client = zeep.Client(str(wsdl_path(self.edge, CENTRAL_SYSTEM)), transport=transport, settings=settings)
+        self._namespace = self.edge.central_system.namespace
+        self._service = client.create_service(f"{{{self._namespace}}}{CENTRAL_SYSTEM}Soap", central_url)
 
     def link(self, charge_box_id: str, own_url: str) -> StationLink:
         return StationLink(self, charge_box_id, own_url)
 
     def call(self, charge_box_id: str, own_url: str, operation: str, **fields: Any) -> Any:
-        """Send one request; the answer as zeep gives it, or :class:`CentralSystemUnavailable`."""
+        """Send one request; the answer as zeep gives it, or :class:`CentralSystemUnavailable`. Fields the
+        version's message does not have, and fields without a value, are left out."""
+        fields = {name: value for name, value in fields.items() if name in self._fields[operation] and value is not None}
         started = time.perf_counter()
         try:
             answer = getattr(self._service, operation)(**fields, _soapheaders=self._headers(charge_box_id, own_url))
@@ -84,7 +94,7 @@ class CentralSystemClient:
 
     def _headers(self, charge_box_id: str, own_url: str) -> list[etree._Element]:
         """Fresh elements per call: zeep moves them into the envelope it builds."""
-        identity = etree.Element(f"{{{self.addon.namespace}}}chargeBoxIdentity")
+        identity = etree.Element(f"{{{self._namespace}}}chargeBoxIdentity")
         identity.text = charge_box_id
         sender = etree.Element(f"{{{WSA_NS}}}From")
         etree.SubElement(sender, f"{{{WSA_NS}}}Address").text = own_url
@@ -98,7 +108,7 @@ class StationLink:
         self._client = client
         self.charge_box_id = charge_box_id
         self.own_url = own_url
-        self._v15 = client.version != "1.2"
+        self._writer = client.edge.readings_writer
 
     def _call(self, operation: str, **fields: Any) -> Any:
         return self._client.call(self.charge_box_id, self.own_url, operation, **fields)
@@ -126,39 +136,38 @@ class StationLink:
     def start_transaction(
         self, connector_id: int, id_tag: str, timestamp: datetime, meter_start: int, reservation_id: int | None
     ) -> StartReply:
-        fields: dict[str, Any] = {
-            "connectorId": connector_id, "idTag": id_tag, "timestamp": timestamp, "meterStart": meter_start,
-        }
-        if self._v15 and reservation_id is not None:
-            fields["reservationId"] = reservation_id
-        answer = self._call("StartTransaction", **fields)
+        answer = self._call(
+            "StartTransaction", connectorId=connector_id, idTag=id_tag, timestamp=timestamp, meterStart=meter_start,
+            reservationId=reservation_id,
+        )
         return StartReply(answer.transactionId, AuthorizationStatus(answer.idTagInfo.status))
 
     def stop_transaction(
         self, transaction_id: int, id_tag: str | None, timestamp: datetime, meter_stop: int,
         samples: Sequence[MeterSample],
     ) -> AuthorizationStatus | None:
-        fields: dict[str, Any] = {
-            "transactionId": transaction_id, "idTag": id_tag, "timestamp": timestamp, "meterStop": meter_stop,
-        }
-        if self._v15 and samples:
-            fields["transactionData"] = [{"values": [self._meter_value(sample) for sample in samples]}]
-        info = _field(self._call("StopTransaction", **fields), "idTagInfo")
+        info = _field(
+            self._call(
+                "StopTransaction", transactionId=transaction_id, idTag=id_tag, timestamp=timestamp,
+                meterStop=meter_stop, **self._writer.transaction_data(readings(samples)),
+            ),
+            "idTagInfo",
+        )
         return None if info is None else AuthorizationStatus(info.status)
 
     def meter_values(self, connector_id: int, transaction_id: int | None, samples: Sequence[MeterSample]) -> None:
-        fields: dict[str, Any] = {"connectorId": connector_id, "values": [self._meter_value(s) for s in samples]}
-        if self._v15 and transaction_id is not None:
-            fields["transactionId"] = transaction_id
-        self._call("MeterValues", **fields)
+        self._call(
+            "MeterValues", connectorId=connector_id, transactionId=transaction_id,
+            **self._writer.meter_values(readings(samples)),
+        )
 
     def status_notification(
         self, connector_id: int, status: ConnectorStatus, error_code: ChargePointErrorCode, timestamp: datetime
     ) -> None:
-        fields: dict[str, Any] = {"connectorId": connector_id, "status": status.value, "errorCode": error_code.value}
-        if self._v15:
-            fields["timestamp"] = timestamp
-        self._call("StatusNotification", **fields)
+        self._call(
+            "StatusNotification", connectorId=connector_id, status=status.value, errorCode=error_code.value,
+            timestamp=timestamp,
+        )
 
     def firmware_status(self, status: FirmwareStatus) -> None:
         self._call("FirmwareStatusNotification", status=status.value)
@@ -166,29 +175,31 @@ class StationLink:
     def diagnostics_status(self, status: DiagnosticsStatus) -> None:
         self._call("DiagnosticsStatusNotification", status=status.value)
 
-    def _meter_value(self, sample: MeterSample) -> dict[str, Any]:
-        if not self._v15:  # 1.2: one integer per reading, no metadata
-            return {"timestamp": sample.timestamp, "value": sample.energy_wh}
+
+def readings(samples: Sequence[MeterSample]) -> tuple[MeterReading, ...]:
+    """A station's samples as meter readings: the energy register and, while charging, the power drawn."""
+    result = []
+    for sample in samples:
         values = [
-            {
-                "_value_1": str(sample.energy_wh),
-                "context": sample.context.value,
-                "format": ValueFormat.RAW.value,
-                "measurand": Measurand.ENERGY_ACTIVE_IMPORT_REGISTER.value,
-                "location": Location.OUTLET.value,
-                "unit": UnitOfMeasure.WH.value,
-            }
+            SampledValue(
+                str(sample.energy_wh), context=sample.context, format=ValueFormat.RAW,
+                measurand=Measurand.ENERGY_ACTIVE_IMPORT_REGISTER, location=Location.OUTLET, unit=UnitOfMeasure.WH,
+            )
         ]
         if sample.power_w is not None:
             values.append(
-                {
-                    "_value_1": f"{sample.power_w:g}",
-                    "context": sample.context.value,
-                    "measurand": Measurand.POWER_ACTIVE_IMPORT.value,
-                    "unit": UnitOfMeasure.W.value,
-                }
+                SampledValue(
+                    f"{sample.power_w:g}", context=sample.context, measurand=Measurand.POWER_ACTIVE_IMPORT,
+                    unit=UnitOfMeasure.W,
+                )
             )
-        return {"timestamp": sample.timestamp, "value": values}
+        result.append(MeterReading(sample.timestamp, tuple(values)))
+    return tuple(result)
+
+
+def _request_fields(request_type: Any) -> list[str]:
+    """The fields of a version's request type (none for an operation without parameters, Heartbeat)."""
+    return [] if request_type is None else list(request_type.get_flat_type_info(request_type))
 
 
 def _field(answer: Any, name: str) -> Any:

@@ -6,10 +6,11 @@ what it sends as ``wsa:From``; a request there must carry the same ``chargeBoxId
 station, or a header naming another station than the URL, gets a SOAP Sender fault. ``GET ...?wsdl`` answers the
 charge-point WSDL with the URL asked for as the address.
 
-The SOAP work is the gateway's own: :class:`~ocpp_soap.soap.endpoint.SoapEndpoint` (HTTP, hardened parsing,
-SOAP 1.1/1.2) and :class:`~ocpp_soap.soap.processor.AddOnProcessor` with a context factory that finds the
-station. While a station answers, its strand is held, and released once the answer is written, so its reactions
-(StartTransaction after a RemoteStart, ...) reach the central system after the answer, as from a real charger.
+The HTTP endpoint and the SOAP pieces are the gateway's own (hardened parsing, SOAP 1.1/1.2 envelopes,
+WS-Addressing, the version's charge-point service and its body codec); the stages are the station's: find the
+station, read the request, answer it (:mod:`.answers`). While a station answers, its strand is held, and released
+once the answer is written, so its reactions (StartTransaction after a RemoteStart, ...) reach the central system
+after the answer, as from a real charger.
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from urllib.parse import quote
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wsgi import ClosingIterator
 
-from ..domain.model import StationOrigin
-from ..soap.charge_point_wsdl import charge_point_addon
-from ..soap.endpoint import EndpointInfo, SoapEndpoint
-from ..soap.faults import SoapFault
-from ..soap.processor import AddOnProcessor
+from ..soap.addressing import RequestHeaders, read_headers
+from ..soap.bodies import BodyCodec, qualify
+from ..soap.edge import edge_for_number
+from ..soap.envelope import header_blocks, split_envelope
+from ..soap.faults import SoapFault, internal_fault
+from ..soap.inbound.endpoint import EndpointInfo, HttpRequest, SoapEndpoint
+from ..soap.reply import Reply, answer_reply, fault_reply
 from ..soap.wsdl import WsdlDocument
-from .answers import StationAnswers, charge_point_types
+from ..soap.xml_parsing import XmlRejected, parse_document
+from .answers import answer
 from .station import SimulatedStation
 
 logger = logging.getLogger(__name__)
@@ -68,20 +72,19 @@ class StationServer:
     def __init__(
         self, version: str, lookup: Callable[[str], SimulatedStation | None], *, max_body: int = DEFAULT_MAX_BODY
     ) -> None:
-        addon = charge_point_addon(version)
+        edge = edge_for_number(version)
         self.version = version
         self._lookup = lookup
-        self._types = charge_point_types(version)
-        processor = AddOnProcessor(addon, context=self._context)
+        self._max_body = max_body
+        self._service = edge.charge_point
+        self._codec = BodyCodec(self._service)
         self._endpoint = SoapEndpoint(
-            {addon.namespace: processor},
+            self._handle,
             info=EndpointInfo(
                 f"OCPP {version} charge point simulator: POST to {STATION_PATH}/<chargeBoxIdentity>",
-                WsdlDocument(addon, processor.app).render,
+                WsdlDocument(edge, self._codec).render,
             ),
-            max_body=max_body,
             public_url=None,
-            routing=False,
         )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -102,9 +105,46 @@ class StationServer:
             _CURRENT.reset(token)
         return ClosingIterator(body, request.release)
 
-    def _context(self, origin: StationOrigin, operation: str) -> StationAnswers:
+    def _handle(self, http: HttpRequest) -> Reply:
+        """Read the request, find the station it is for, have it answer."""
+        fallback = http.guessed_version
+        try:
+            document = parse_document(http.read_body(self._max_body))
+        except XmlRejected as exc:
+            return fault_reply(fallback, SoapFault.sender(str(exc), subcode="MalformedRequest"))
+        except SoapFault as fault:
+            return fault_reply(fault.version or fallback, fault)
+        try:
+            envelope = split_envelope(document)
+        except SoapFault as fault:
+            return fault_reply(fault.version or fallback, fault, read_headers(header_blocks(document)))
+        headers = read_headers(envelope.headers)
+        operation_name: str | None = None
+        try:
+            body = qualify(envelope.body, self._service.namespace)
+            operation = self._codec.operation_of(body)
+            operation_name = operation.name
+            station = self._station(headers)
+            request = self._codec.read(operation, body)
+            try:
+                response = answer(station, self._service.types, operation.name, request)
+            except Exception:
+                logger.exception("station=%s operation=%s: the simulated station failed", station.charge_box_id,
+                                 operation.name)
+                raise internal_fault() from None
+            return answer_reply(envelope.version, headers, self._codec, operation, response)
+        except SoapFault as fault:
+            return fault_reply(envelope.version, fault, headers, operation_name)
+
+    def _station(self, headers: RequestHeaders) -> SimulatedStation:
+        """The station the request is for: the one its URL names and its chargeBoxIdentity header agrees with."""
+        name = headers.charge_box_identity
+        if not name:
+            raise SoapFault.sender(
+                f"the chargeBoxIdentity SOAP header is missing or empty ({{{self._service.namespace}}}chargeBoxIdentity)",
+                subcode="MissingChargeBoxIdentity",
+            )
         request = _CURRENT.get()
-        name = origin.charge_box_id
         if request is not None and request.addressed is not None and request.addressed != name:
             raise SoapFault.sender(
                 f"this is the ChargePointService of station {request.addressed!r}, but the chargeBoxIdentity "
@@ -117,7 +157,7 @@ class StationServer:
         if request is not None:
             station.hold()
             request.held.append(station)
-        return StationAnswers(station, self._types)
+        return station
 
 
 def _station_in(path: str) -> tuple[bool, str | None]:

@@ -32,7 +32,9 @@ from ..domain.model import (
     DataTransferStatus,
     DiagnosticsStatus,
     FirmwareStatus,
+    LocalListEntry,
     ReadingContext,
+    UpdateType,
 )
 from .configuration import (
     HEARTBEAT_INTERVAL,
@@ -164,7 +166,7 @@ class SimulatedStation:
         self._accepted_event = threading.Event()
         self._boots = 0
         self._heartbeat_generation = 0
-        self._local_list: dict[str, sr.LocalListEntry] = {}
+        self._local_list: dict[str, LocalListEntry] = {}
         self._list_version = 0
         self._auth_cache: dict[str, AuthorizationStatus] = {}
         self._firmware_version = self._profile.firmware_version
@@ -317,12 +319,12 @@ class SimulatedStation:
         )
 
     def send_local_list(
-        self, update_type: sr.UpdateType, list_version: int, entries: Iterable[sr.LocalListEntry]
+        self, update_type: UpdateType, list_version: int, entries: Iterable[LocalListEntry]
     ) -> AnswerStatus:
         with self._lock:
-            if update_type is sr.UpdateType.DIFFERENTIAL and list_version <= self._list_version:
+            if update_type is UpdateType.DIFFERENTIAL and list_version <= self._list_version:
                 return AnswerStatus.VERSION_MISMATCH
-            if update_type is sr.UpdateType.FULL:
+            if update_type is UpdateType.FULL:
                 self._local_list = {}
             for entry in entries:
                 if entry.status is None:

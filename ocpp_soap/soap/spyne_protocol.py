@@ -15,7 +15,7 @@ from spyne.model import ComplexModelBase, Fault, XmlAttribute
 from spyne.model.primitive import DateTime, Decimal
 from spyne.protocol.soap import Soap12
 
-from .timestamps import InvalidTimestamp, format_timestamp, parse_timestamp
+from ..timestamps import InvalidTimestamp, format_timestamp, parse_timestamp
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 SHOWN = 40

@@ -23,10 +23,11 @@ def simple_string(name: str, namespace: str, *, max_len: int | None = None, valu
     return Unicode(type_name=name, __namespace__=namespace, nillable=False, **facets)
 
 
-def enum_string(name: str, enum: type[Enum], members: Iterable[Enum] | None = None, *, namespace: str) -> Any:
-    """A named string enumeration from a domain enum: all its members, or the chosen ones, in the enum's order."""
-    chosen = set(enum if members is None else members)
-    return simple_string(name, namespace, values=[member.value for member in enum if member in chosen])
+def enum_string(name: str, enum: type[Enum], members: Iterable[Enum | str] | None = None, *, namespace: str) -> Any:
+    """A named string enumeration from a domain enum: all its members in the enum's order, or the chosen ones
+    (members or their values) in the order given, which is the order of the version's official schema."""
+    chosen = [enum(member) for member in (enum if members is None else members)]
+    return simple_string(name, namespace, values=[member.value for member in chosen])
 
 
 def element(cls: Any, *, min_occurs: int = 0, max_occurs: int | str = 1) -> Any:

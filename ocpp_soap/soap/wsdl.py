@@ -1,20 +1,25 @@
-"""The WSDL of an add-on: the schema Spyne generates from the add-on's types, wrapped in the OCPP conventions.
+"""The WSDL of a version's service: the schema Spyne generates from its types, wrapped in the OCPP conventions.
 
 Spyne's own WSDL differs from OCPP's in names and conventions (soapAction ``Op`` instead of ``/Op``, no
 ``wsaw:Action``, no WS-Addressing policy, a header message without an element, its own binding and service
 names). So only its ``wsdl:types`` are taken; messages, port type, binding and service are written from the
-add-on's operation list as the official documents write them. Built once per add-on; the address is put in
+service's operations as the official documents write them. Built once per service; the address is put in
 per request (cheap string work), so the WSDL always shows the public URL asked for.
+
+The generated documents are also shipped in ``wsdl/`` (``ocpp15_centralsystem.wsdl`` ...): our client toward
+stations and the simulator are built from them, and a conformance test keeps them equal to what is generated.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from lxml import etree
 from spyne import Application
 from spyne.interface.wsdl import Wsdl11
 
-from .addon import AddOn
-from .processor import body_elements
+from .bodies import BodyCodec, Operation
+from .edge import CENTRAL_SYSTEM, VersionEdge
 
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP12_WSDL = "http://schemas.xmlsoap.org/wsdl/soap12/"
@@ -26,16 +31,36 @@ HTTP_TRANSPORT = "http://schemas.xmlsoap.org/soap/http"
 _ADDRESS_PLACEHOLDER = "http://ocpp-soap.invalid/__address__"
 
 
-class WsdlDocument:
-    """An add-on's WSDL, rendered for any service address."""
+DEFAULT_ADDRESSES = {
+    "CentralSystemService": "http://localhost/Ocpp/CentralSystemService/",
+    "ChargePointService": "http://localhost/Ocpp/ChargePointService/",
+}
+"""The placeholder addresses the official WSDLs (and our shipped copies) carry."""
+WSDL_DIR = Path(__file__).resolve().parents[1] / "wsdl"
+"""``ocpp_soap/wsdl``: in a checkout a link to the top-level ``wsdl/`` folder, in an installed copy the files."""
 
-    def __init__(self, addon: AddOn, app: Application) -> None:
-        self._template = etree.tostring(
-            _build(addon, app), xml_declaration=True, encoding="utf-8", pretty_print=True
-        ).decode("utf-8")
+
+class WsdlDocument:
+    """A service's WSDL, rendered for any service address."""
+
+    def __init__(self, edge: VersionEdge, codec: BodyCodec) -> None:
+        root = _build(edge, codec)
+        self._template = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True).decode("utf-8")
 
     def render(self, address: str) -> bytes:
         return self._template.replace(_ADDRESS_PLACEHOLDER, _xml_attr(address)).encode("utf-8")
+
+
+def wsdl_path(edge: VersionEdge, service_name: str) -> Path:
+    """Where the shipped WSDL of a version's service is (``wsdl/ocpp15_chargepoint.wsdl``)."""
+    kind = "centralsystem" if service_name == CENTRAL_SYSTEM else "chargepoint"
+    return WSDL_DIR / f"ocpp{edge.number.replace('.', '')}_{kind}.wsdl"
+
+
+def render_wsdl(edge: VersionEdge, service_name: str, address: str | None = None) -> bytes:
+    """The WSDL of a version's service as generated now, for ``address`` (default: the official placeholder)."""
+    document = WsdlDocument(edge, BodyCodec(edge.service(service_name)))
+    return document.render(address or DEFAULT_ADDRESSES[service_name])
 
 
 def _xml_attr(value: str) -> str:
@@ -46,13 +71,9 @@ def _q(ns: str, name: str) -> str:
     return f"{{{ns}}}{name}"
 
 
-def _operations(app: Application) -> list[tuple[str, str, str]]:
-    """(operation, request element, response element) for every method, sorted by operation name."""
-    result = []
-    for handles in app.interface.service_method_map.values():
-        descriptor = handles[0]
-        result.append((descriptor.operation_name, *body_elements(descriptor)))
-    return sorted(result)
+def _operations(operations: list[Operation]) -> list[tuple[str, str, str]]:
+    """(operation, request element, response element) for every operation, sorted by operation name."""
+    return sorted((op.name, op.request_element, op.response_element) for op in operations)
 
 
 def _spyne_schema(app: Application, namespace: str) -> etree._Element:
@@ -64,21 +85,22 @@ def _spyne_schema(app: Application, namespace: str) -> etree._Element:
     return schema
 
 
-def _build(addon: AddOn, app: Application) -> etree._Element:
-    tns = addon.namespace
-    operations = _operations(app)
+def _build(edge: VersionEdge, codec: BodyCodec) -> etree._Element:
+    service = codec.service
+    tns = service.namespace
+    operations = _operations(codec.operations)
     nsmap = {
         "wsdl": WSDL, "soap12": SOAP12_WSDL, "s": XS, "tns": tns, "wsaw": WSAW, "wsp": WSP, "wsu": WSU,
     }
     root = etree.Element(_q(WSDL, "definitions"), nsmap=nsmap, targetNamespace=tns)
-    root.append(etree.Comment(f" OCPP {addon.version} {addon.service_name}, generated by ocpp-soap from its message types "))
+    root.append(etree.Comment(f" OCPP {service.number} {service.name}, generated by ocpp-soap from its message types "))
 
     policy = etree.SubElement(root, _q(WSP, "Policy"), {_q(WSU, "Id"): "ServicePolicy"})
     all_ = etree.SubElement(etree.SubElement(policy, _q(WSP, "ExactlyOne")), _q(WSP, "All"))
     etree.SubElement(all_, _q(WSAW, "UsingAddressing"))
 
     types = etree.SubElement(root, _q(WSDL, "types"))
-    types.append(_clean_schema(_spyne_schema(app, tns), tns, operations))
+    types.append(_clean_schema(_spyne_schema(codec.app, tns), tns, operations))
 
     header_message = etree.SubElement(root, _q(WSDL, "message"), name="Header")
     etree.SubElement(header_message, _q(WSDL, "part"), name="ChargeBoxIdentity", element="tns:chargeBoxIdentity")
@@ -87,17 +109,17 @@ def _build(addon: AddOn, app: Application) -> etree._Element:
             message = etree.SubElement(root, _q(WSDL, "message"), name=f"{name}{suffix}")
             etree.SubElement(message, _q(WSDL, "part"), name="parameters", element=f"tns:{element}")
 
-    port_type = etree.SubElement(root, _q(WSDL, "portType"), name=addon.service_name)
+    port_type = etree.SubElement(root, _q(WSDL, "portType"), name=service.name)
     for name, _, _ in operations:
         op = etree.SubElement(port_type, _q(WSDL, "operation"), name=name)
         etree.SubElement(op, _q(WSDL, "input"), {"message": f"tns:{name}Input", _q(WSAW, "Action"): f"/{name}"})
         output_attrs = {"message": f"tns:{name}Output"}
-        if addon.declares_response_actions:
+        if edge.declares_response_actions:
             output_attrs[_q(WSAW, "Action")] = f"/{name}Response"
         etree.SubElement(op, _q(WSDL, "output"), output_attrs)
 
     binding = etree.SubElement(
-        root, _q(WSDL, "binding"), name=f"{addon.service_name}Soap", type=f"tns:{addon.service_name}"
+        root, _q(WSDL, "binding"), name=f"{service.name}Soap", type=f"tns:{service.name}"
     )
     etree.SubElement(binding, _q(SOAP12_WSDL, "binding"), transport=HTTP_TRANSPORT)
     etree.SubElement(binding, _q(WSP, "PolicyReference"), URI="#ServicePolicy")
@@ -110,12 +132,12 @@ def _build(addon: AddOn, app: Application) -> etree._Element:
         output = etree.SubElement(op, _q(WSDL, "output"))
         etree.SubElement(output, _q(SOAP12_WSDL, "body"), use="literal")
 
-    service = etree.SubElement(root, _q(WSDL, "service"), name=addon.service_name)
-    etree.SubElement(service, _q(WSDL, "documentation")).text = (
-        f"The {addon.service_name} for the Open Charge Point Protocol {addon.version}"
+    service_element = etree.SubElement(root, _q(WSDL, "service"), name=service.name)
+    etree.SubElement(service_element, _q(WSDL, "documentation")).text = (
+        f"The {service.name} for the Open Charge Point Protocol {service.number}"
     )
     port = etree.SubElement(
-        service, _q(WSDL, "port"), name=f"{addon.service_name}Soap12", binding=f"tns:{addon.service_name}Soap"
+        service_element, _q(WSDL, "port"), name=f"{service.name}Soap12", binding=f"tns:{service.name}Soap"
     )
     etree.SubElement(port, _q(SOAP12_WSDL, "address"), location=_ADDRESS_PLACEHOLDER)
     return root

@@ -8,7 +8,7 @@ import pytest
 
 from ocpp_soap.bootstrap import Gateway
 from ocpp_soap.config import Settings
-from ocpp_soap.domain.message_log import Direction, LoggedExchange
+from ocpp_soap.domain.message_log import Direction, MessageLogEntry
 from ocpp_soap.domain.model import (
     AuthorizationStatus,
     BootDetails,
@@ -20,12 +20,13 @@ from ocpp_soap.domain.model import (
     MeterValueBatch,
     Protocol,
     RegistrationStatus,
+    Reservation,
+    ReservationState,
     SampledValue,
     Station,
     Transaction,
     UnitOfMeasure,
 )
-from ocpp_soap.domain.station_requests import Reservation, ReservationState
 
 TOKEN = "s3cret-test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -103,7 +104,7 @@ def add_message(
     from ocpp_soap.persistence.orm import MessageLogRow
 
     with gateway.uow_factory() as uow:
-        uow.message_log.add(LoggedExchange(
+        uow.message_log.add(MessageLogEntry(
             at=at, direction=direction, charge_box_id=charge_box_id, operation=operation, message_id="urn:uuid:1",
             outcome=outcome, http_status=200 if outcome in ("ok", "answered") else 400, duration_ms=1.5,
             request=f"<{operation}Request/>", response=f"<{operation}Response/>",

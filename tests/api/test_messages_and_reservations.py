@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from ocpp_soap.bootstrap import Gateway
 from ocpp_soap.domain.message_log import Direction
-from ocpp_soap.domain.station_requests import ReservationState
+from ocpp_soap.domain.model import ReservationState
 from tests.api.conftest import AUTH, NOW, add_message, add_reservation, add_station
 
 

@@ -10,24 +10,20 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 import zeep
 from lxml import etree
-from spyne import MethodContext
-from spyne.server import ServerBase
 
-from ocpp_soap.soap.charge_point_wsdl import (
-    DEFAULT_ADDRESS,
-    charge_point_addon,
-    charge_point_wsdl_path,
-    render_charge_point_wsdl,
-)
-from ocpp_soap.soap.processor import body_elements, build_application
+from ocpp_soap.soap.bodies import BodyCodec
+from ocpp_soap.soap.edge import CHARGE_POINT, edge_for_number
+from ocpp_soap.soap.faults import SoapFault
 from ocpp_soap.soap.v12 import charge_point_types as cp12
 from ocpp_soap.soap.v15 import charge_point_types as cp15
+from ocpp_soap.soap.wsdl import render_wsdl, wsdl_path
 from tests.conformance.wsdl_compare import WsdlModel
 from tests.conftest import official_wsdl
 
@@ -222,27 +218,32 @@ def test_same_named_simple_types(ours: WsdlModel, official: WsdlModel) -> None:
     assert official.named_simple_types() <= ours.named_simple_types()
 
 
+def charge_point_wsdl_path(number: str) -> Path:
+    return wsdl_path(edge_for_number(number), CHARGE_POINT)
+
+
 def test_shipped_file_is_what_the_code_renders(version: Version) -> None:
-    """Regenerate with ``charge_point_wsdl_path(v).write_bytes(render_charge_point_wsdl(v))``."""
-    assert charge_point_wsdl_path(version.version).read_bytes() == render_charge_point_wsdl(version.version, DEFAULT_ADDRESS)
+    """Regenerate with ``ocpp-soap wsdl 1.5 --service chargepoint > wsdl/ocpp15_chargepoint.wsdl``."""
+    assert charge_point_wsdl_path(version.version).read_bytes() == render_wsdl(edge_for_number(version.version), CHARGE_POINT)
 
 
 def test_rendered_address_is_the_one_asked_for(version: Version) -> None:
-    wsdl = render_charge_point_wsdl(version.version, "http://192.0.2.10:8080/ChargePointService?a=1&b=2")
+    wsdl = render_wsdl(edge_for_number(version.version), CHARGE_POINT, "http://192.0.2.10:8080/ChargePointService?a=1&b=2")
     assert b'location="http://192.0.2.10:8080/ChargePointService?a=1&amp;b=2"' in wsdl
 
 
 def test_unknown_version_is_refused() -> None:
-    with pytest.raises(ValueError, match="1.6"):
-        charge_point_addon("1.6")
+    with pytest.raises(ValueError, match="9.9"):
+        edge_for_number("9.9")
 
 
-def test_addon_describes_the_charge_point_service(version: Version) -> None:
-    addon = charge_point_addon(version.version)
-    assert (addon.version, addon.namespace, addon.service_name, addon.path) == (
+def test_the_edge_describes_the_charge_point_service(version: Version) -> None:
+    edge = edge_for_number(version.version)
+    service = edge.charge_point
+    assert (service.number, service.namespace, service.name, service.path) == (
         version.version, version.tns, "ChargePointService", "/ChargePointService",
     )
-    assert addon.declares_response_actions is version.response_actions
+    assert edge.declares_response_actions is version.response_actions
 
 
 def test_zeep_loads_our_wsdl_without_warnings(version: Version, official: WsdlModel) -> None:
@@ -286,51 +287,26 @@ def test_requests_zeep_builds_from_our_wsdl_are_valid_official_requests(
         assert etree.tostring(body, method="c14n") == etree.tostring(body_child(same), method="c14n"), name
 
 
-class _Host(ServerBase):  # type: ignore[misc]
-    """The minimal Spyne 'server' an Application needs to create method contexts (as a simulator's host has)."""
-
-    transport = "http://schemas.xmlsoap.org/soap/http"
-
-
-class RecordingStation:
-    """What a simulator puts in ``ctx.udc``: answers every operation with a canned response object."""
-
-    def __init__(self, types: ModuleType) -> None:
-        self.types = types
-        self.calls: list[tuple[str, Any]] = []
-
-    def handle(self, operation: str, request: Any) -> Any:
-        self.calls.append((operation, request))
-        return RESPONSES[operation](self.types)
 
 
 def test_service_reads_the_requests_and_writes_valid_official_answers(
     version: Version, official: WsdlModel, official_schema: etree.XMLSchema, zeep_clients: tuple[zeep.Client, zeep.Client]
 ) -> None:
-    """The round trip a station simulator makes: zeep's request is read by Spyne with our types, the service hands
-    it to ``ctx.udc.handle``, and the answer it writes is valid and read back by zeep with the official WSDL."""
+    """The round trip a station simulator makes: zeep's request is read by Spyne with our types (the service's
+    codec), a response object is written, and the answer is valid and read back by zeep with the official WSDL."""
     ours, official_client = zeep_clients
-    addon = charge_point_addon(version.version)
-    app = build_application(addon)
-    host = _Host(app)
-    methods = {tag: handles[0] for tag, handles in app.interface.service_method_map.items()}
-    assert {d.operation_name for d in methods.values()} == version.operations
+    codec = BodyCodec(edge_for_number(version.version).charge_point)
+    assert {op.name for op in codec.operations} == version.operations
     official_ops = official_client.service._binding._operations
 
     for name in sorted(version.operations):
         envelope = ours.create_message(ours.service, name, **REQUESTS[name], _soapheaders={"ChargeBoxIdentity": STATION})
         body = body_child(envelope)
-        descriptor = methods[body.tag]
-        ctx = MethodContext(host, MethodContext.SERVER)
-        ctx.descriptor = descriptor
-        request = app.in_protocol.from_element(ctx, descriptor.in_message, body)
-        station = RecordingStation(version.types)
-        ctx.udc = station
-        ctx.in_object = [request] if descriptor.in_message._type_info else []
-        response = descriptor.service_class.call_wrapper(ctx)
+        operation = codec.operation_of(body)
+        assert operation.name == name
+        received = codec.read(operation, body)
+        response = RESPONSES[name](version.types)
 
-        assert len(station.calls) == 1 and station.calls[0][0] == name
-        received = station.calls[0][1]
         if REQUESTS[name]:
             assert isinstance(received, getattr(version.types, f"{name}Request"))
             _assert_request_values(name, received)
@@ -339,7 +315,7 @@ def test_service_reads_the_requests_and_writes_valid_official_answers(
 
         answer_envelope = etree.Element(f"{{{SOAP12_ENV}}}Envelope", nsmap={"s": SOAP12_ENV})
         answer_body = etree.SubElement(answer_envelope, f"{{{SOAP12_ENV}}}Body")
-        app.out_protocol.to_parent(None, descriptor.out_message, response, answer_body, addon.namespace, body_elements(descriptor)[1])
+        codec.write(operation, response, answer_body)
         answer = body_child(answer_envelope)
         assert etree.QName(answer) == etree.QName(*official.operations()[name]["output_element"])
         assert official_schema.validate(etree.ElementTree(copy.deepcopy(answer))), (name, official_schema.error_log)
@@ -391,12 +367,8 @@ def _assert_request_values(name: str, received: Any) -> None:
 )
 def test_the_service_refuses_what_the_official_schema_refuses(tns: str, xml: str, problem: str) -> None:
     """A simulator serving these types validates like the official schema: values, lengths, occurrences."""
-    from spyne.model import Fault
-
-    addon = charge_point_addon("1.5" if tns == cp15.TNS else "1.2")
-    app = build_application(addon)
+    codec = BodyCodec(edge_for_number("1.5" if tns == cp15.TNS else "1.2").charge_point)
     body = etree.fromstring(xml.format(ns=tns, long="0" * 21))
-    descriptor = app.interface.service_method_map[body.tag][0]
-    with pytest.raises(Fault) as raised:
-        app.in_protocol.from_element(MethodContext(_Host(app), MethodContext.SERVER), descriptor.in_message, body)
-    assert problem in str(raised.value.faultstring) + str(getattr(raised.value, "ocpp_reason", ""))
+    with pytest.raises(SoapFault) as raised:
+        codec.read(codec.operation_of(body), body)
+    assert problem in raised.value.reason

@@ -8,7 +8,9 @@ import pytest
 import requests
 import zeep
 
-from ocpp_soap.cli import main, render_wsdl
+from ocpp_soap.cli import main
+from ocpp_soap.soap.edge import CENTRAL_SYSTEM, edge_for_number
+from ocpp_soap.soap.wsdl import render_wsdl
 from tests.conformance.wsdl_compare import WsdlModel
 from tests.conftest import REPO, official_wsdl
 
@@ -109,7 +111,7 @@ def test_address_is_the_requested_url(live_server):
 def test_generated_wsdl_file_is_current():
     """wsdl/ocpp12_centralsystem.wsdl is generated (`ocpp-soap wsdl 1.2 > wsdl/ocpp12_centralsystem.wsdl`)."""
     committed = (REPO / "wsdl" / "ocpp12_centralsystem.wsdl").read_bytes()
-    assert committed == render_wsdl("1.2", "http://localhost/Ocpp/CentralSystemService/")
+    assert committed == render_wsdl(edge_for_number("1.2"), CENTRAL_SYSTEM, "http://localhost/Ocpp/CentralSystemService/")
 
 
 def test_generated_wsdl_matches_official_too():
@@ -124,5 +126,5 @@ def test_generated_wsdl_matches_official_too():
 def test_cli_prints_the_12_wsdl(capsys):
     assert main(["wsdl", "1.2", "--url", "https://cs.example.com/ocpp12"]) == 0
     out = capsys.readouterr().out
-    assert out.encode() == render_wsdl("1.2", "https://cs.example.com/ocpp12")
+    assert out.encode() == render_wsdl(edge_for_number("1.2"), CENTRAL_SYSTEM, "https://cs.example.com/ocpp12")
     assert 'location="https://cs.example.com/ocpp12"' in out

@@ -8,7 +8,8 @@ import pytest
 import requests
 import zeep
 
-from ocpp_soap.cli import render_wsdl
+from ocpp_soap.soap.edge import CENTRAL_SYSTEM, edge_for_number
+from ocpp_soap.soap.wsdl import render_wsdl
 from tests.conformance.wsdl_compare import WsdlModel
 from tests.conftest import REPO, official_wsdl
 
@@ -78,7 +79,7 @@ def test_zeep_loads_our_wsdl_without_warnings(live_server, recwarn):
 def test_generated_wsdl_file_is_current():
     """wsdl/ocpp15_centralsystem.wsdl is generated (`ocpp-soap wsdl 1.5 > wsdl/ocpp15_centralsystem.wsdl`)."""
     committed = (REPO / "wsdl" / "ocpp15_centralsystem.wsdl").read_bytes()
-    assert committed == render_wsdl("1.5", "http://localhost/Ocpp/CentralSystemService/")
+    assert committed == render_wsdl(edge_for_number("1.5"), CENTRAL_SYSTEM, "http://localhost/Ocpp/CentralSystemService/")
 
 
 def test_generated_wsdl_matches_official_too():

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from ocpp_soap.bootstrap import Gateway, bootstrap
 from ocpp_soap.config import Settings
 from ocpp_soap.persistence import orm
-from ocpp_soap.soap.message_journal import MessageJournal
+from ocpp_soap.soap.inbound.message_log import MessageLog
 from ocpp_soap.wsgi import create_app
 from tests.conftest import LiveServer
 from tests.helpers import envelope, post
@@ -215,10 +215,10 @@ def test_pruning_keeps_the_retention_and_nothing_older(url: str, gateway: Gatewa
     boot(url)
     clock.advance(3 * 86400)
     post(url, envelope("<cs:heartbeatRequest/>", charge_box="LOG1"))
-    journal = MessageJournal(gateway.bus, clock, resend_window_s=600, retention_days=2)
-    assert journal.prune() == 1
+    message_log = MessageLog(gateway.uow_factory, clock, resend_window_s=600, retention_days=2)
+    assert message_log.prune() == 1
     assert [r.operation for r in log_rows(gateway)] == ["Heartbeat"]
-    assert journal.prune() == 0
+    assert message_log.prune() == 0
 
 
 def test_the_log_is_written_in_the_request_transaction(url: str, gateway: Gateway) -> None:
@@ -243,7 +243,7 @@ def test_a_utf16_request_is_logged_as_readable_text(url: str, gateway: Gateway) 
 def test_logging_a_successful_exchange_starts_this_process_pruner(settings: Settings, gateway: Gateway) -> None:
     """Not only faults: a gateway whose stations never fail must prune its log too."""
     app = create_app(settings, gateway=gateway)
-    journal = app.soap_endpoints[URL_PATH]._journal
+    journal = app.message_log
     assert journal is not None and journal._pruner is None
     server = LiveServer(app).start()
     try:

@@ -197,8 +197,8 @@ def test_data_transfer_unknown_vendor_and_registered_handler(station, gateway):
     answer = station.DataTransfer(vendorId="com.unknown", messageId="m1", data="payload")
     assert answer.status == "UnknownVendorId"
 
-    from ocpp_soap.domain.commands import DataTransferResult
     from ocpp_soap.domain.model import DataTransferStatus
+    from ocpp_soap.domain.station_messages import DataTransferResult
 
     gateway.data_transfer_registry.register(
         "com.example", lambda cmd, uow: DataTransferResult(DataTransferStatus.ACCEPTED, data=f"echo:{cmd.data}")

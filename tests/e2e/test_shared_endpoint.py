@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from ocpp_soap.domain import events
 from ocpp_soap.domain.model import Protocol
-from ocpp_soap.soap.registry import ADDONS, INDEX_NS, SHARED_PATH
+from ocpp_soap.soap.edge import edges
+from ocpp_soap.soap.inbound.endpoints import INDEX_NS, SHARED_PATH
 from tests.conftest import official_wsdl
 from tests.helpers import CS12, CS15, SOAP11, envelope, post
 from tests.stations import ZeepStation, accept, station_row
@@ -42,16 +43,16 @@ def test_wsdl_index_lists_every_version_with_working_links(live_server):
     assert index.get("address") == f"{live_server.url}{SHARED_PATH}"
     services = index.findall("i:service", INDEX)
     assert [(s.get("version"), s.get("namespace"), s.get("protocol")) for s in services] == [
-        (a.version, a.namespace, a.protocol.value) for a in ADDONS
+        (e.number, e.central_system.namespace, e.protocol.value) for e in edges()
     ]
     assert {s.get("version") for s in services} == {"1.2", "1.5"}
     for service in services:
-        addon = next(a for a in ADDONS if a.version == service.get("version"))
+        served = next(e.central_system for e in edges() if e.number == service.get("version"))
         endpoint = service.findtext("i:endpoint", namespaces=INDEX)
-        assert endpoint == f"{live_server.url}{addon.path}"
+        assert endpoint == f"{live_server.url}{served.path}"
         assert service.findtext("i:wsdl", namespaces=INDEX) == f"{endpoint}?wsdl"
         wsdl = etree.fromstring(requests.get(f"{endpoint}?wsdl", timeout=10).content)
-        assert wsdl.get("targetNamespace") == addon.namespace
+        assert wsdl.get("targetNamespace") == served.namespace
         (location,) = wsdl.xpath("//*[local-name()='address']/@location")
         assert location == endpoint
 
@@ -76,7 +77,7 @@ def test_wsdl_index_uses_public_url_setting(tmp_path):
         index = etree.fromstring(response.data)
         assert index.get("address") == f"https://ocpp.example.com/gw{SHARED_PATH}"
         wsdls = [w.text for w in index.iterfind("i:service/i:wsdl", INDEX)]
-        assert wsdls == [f"https://ocpp.example.com/gw{a.path}?wsdl" for a in ADDONS]
+        assert wsdls == [f"https://ocpp.example.com/gw{e.central_system.path}?wsdl" for e in edges()]
     finally:
         app.gateway.engine.dispose()
 

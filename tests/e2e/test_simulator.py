@@ -22,8 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocpp_soap.config import Settings
+from ocpp_soap.domain import model as m
 from ocpp_soap.domain import station_requests as sr
 from ocpp_soap.domain.model import AuthorizationStatus, IdTag
+from ocpp_soap.operations import to_wire as wire
 from ocpp_soap.persistence import orm
 from ocpp_soap.simulator.cli import add_simulate_command, run_simulate, station_ids
 from ocpp_soap.simulator.runner import Simulation
@@ -90,7 +92,7 @@ class Central:
             assert result.status == status, result
         (logged,) = self.rows(orm.CommandLogRow, id=result.log_id)
         assert (logged.operation, logged.outcome, logged.charge_box_id) == (command.operation, "answered", command.charge_box_id)
-        assert logged.answer.get("status") == result.answer.get("status")
+        assert logged.answer.get("status") == wire(result.answer).get("status")
         return result
 
     def open_transaction(self, connector_id: int, charge_box_id: str = CB) -> orm.TransactionRow | None:
@@ -269,8 +271,8 @@ def test_get_configuration(central: Central, simulation: Simulation):
     central.command(sr.RequestChangeConfiguration(CB, key="ConnectionTimeOut", value="30"), "Accepted")
     keys = ("HeartbeatInterval", "NumberOfConnectors", "ConnectionTimeOut", "Nope")
     result = central.command(sr.RequestGetConfiguration(CB, keys=keys))
-    assert result.answer["unknownKey"] == ["Nope"]
-    assert result.remarks == {"storedKeys": 3, "unknownKeys": ["Nope"]}
+    assert wire(result.answer)["unknownKey"] == ["Nope"]
+    assert result.remarks == sr.ConfigurationStored(stored_keys=3, unknown_keys=("Nope",))
     stored = {row.key: (row.value, row.readonly) for row in central.rows(orm.StationConfigurationRow, charge_box_id=CB)}
     assert stored == {
         "HeartbeatInterval": ("1", False),  # what the central system's boot answer set
@@ -278,7 +280,7 @@ def test_get_configuration(central: Central, simulation: Simulation):
         "ConnectionTimeOut": ("30", False),
     }
     everything = central.command(sr.RequestGetConfiguration(CB))
-    assert {"LocalAuthorizeOffline", "MeterValueSampleInterval"} <= {k["key"] for k in everything.answer["configurationKey"]}
+    assert {"LocalAuthorizeOffline", "MeterValueSampleInterval"} <= {k["key"] for k in wire(everything.answer)["configurationKey"]}
 
 
 def test_clear_cache(central: Central, simulation: Simulation):
@@ -290,21 +292,21 @@ def test_clear_cache(central: Central, simulation: Simulation):
 
 @pytest.mark.parametrize("version", ["1.5"])
 def test_local_list(central: Central, simulation: Simulation):
-    full = central.command(sr.RequestSendLocalList(CB, sr.UpdateType.FULL, (
-        sr.LocalListEntry("A1", AuthorizationStatus.ACCEPTED),
-        sr.LocalListEntry("B2", AuthorizationStatus.BLOCKED),
+    full = central.command(sr.RequestSendLocalList(CB, m.UpdateType.FULL, (
+        m.LocalListEntry("A1", AuthorizationStatus.ACCEPTED),
+        m.LocalListEntry("B2", AuthorizationStatus.BLOCKED),
     )), "Accepted")
-    assert full.added == {"listVersion": 1}
-    assert central.command(sr.RequestGetLocalListVersion(CB)).remarks == {
-        "storedListVersion": 1, "listVersionMatches": True,
-    }
+    assert full.sent.list_version == 1  # the gateway added it
+    assert central.command(sr.RequestGetLocalListVersion(CB)).remarks == sr.LocalListVersionCheck(
+        stored_list_version=1, list_version_matches=True,
+    )
     central.command(
-        sr.RequestSendLocalList(CB, sr.UpdateType.DIFFERENTIAL, (sr.LocalListEntry("A1"),), list_version=1),
+        sr.RequestSendLocalList(CB, m.UpdateType.DIFFERENTIAL, (m.LocalListEntry("A1"),), list_version=1),
         "VersionMismatch",
     )
-    central.command(sr.RequestSendLocalList(CB, sr.UpdateType.DIFFERENTIAL, (sr.LocalListEntry("A1"),)), "Accepted")
+    central.command(sr.RequestSendLocalList(CB, m.UpdateType.DIFFERENTIAL, (m.LocalListEntry("A1"),)), "Accepted")
     check = central.command(sr.RequestGetLocalListVersion(CB))
-    assert check.answer == {"listVersion": 2} and check.remarks["listVersionMatches"] is True
+    assert check.answer == sr.GetLocalListVersionAnswer(list_version=2) and check.remarks.list_version_matches is True
     (stored,) = central.rows(orm.LocalListRow, charge_box_id=CB)
     assert stored.version == 2 and [e["idTag"] for e in stored.entries] == ["B2"]
 
@@ -313,7 +315,7 @@ def test_local_list(central: Central, simulation: Simulation):
 def test_reservations(central: Central, simulation: Simulation):
     later = datetime.now(UTC) + timedelta(hours=1)
     reserved = central.command(sr.RequestReserveNow(CB, connector_id=1, expiry_date=later, id_tag="TAG1"), "Accepted")
-    reservation_id = reserved.added["reservationId"]
+    reservation_id = reserved.sent.reservation_id
     eventually(lambda: central.connector_status(1) == "Reserved", "connector 1 Reserved")
     central.command(sr.RequestRemoteStart(CB, id_tag="TAG2", connector_id=1), "Rejected")  # reserved for another
     central.command(sr.RequestRemoteStart(CB, id_tag="TAG1"), "Accepted")  # finds its reservation
@@ -322,12 +324,12 @@ def test_reservations(central: Central, simulation: Simulation):
     eventually(lambda: central.rows(orm.ReservationRow, reservation_id=reservation_id)[0].state == "Used", "Used")
 
     occupied = central.command(sr.RequestReserveNow(CB, connector_id=1, expiry_date=later, id_tag="TAG3"), "Occupied")
-    assert central.rows(orm.ReservationRow, reservation_id=occupied.added["reservationId"])[0].state == "Occupied"
+    assert central.rows(orm.ReservationRow, reservation_id=occupied.sent.reservation_id)[0].state == "Occupied"
 
     second = central.command(sr.RequestReserveNow(CB, connector_id=2, expiry_date=later, id_tag="TAG3"), "Accepted")
     eventually(lambda: central.connector_status(2) == "Reserved", "connector 2 Reserved")
-    central.command(sr.RequestCancelReservation(CB, reservation_id=second.added["reservationId"]), "Accepted")
-    assert central.rows(orm.ReservationRow, reservation_id=second.added["reservationId"])[0].state == "Cancelled"
+    central.command(sr.RequestCancelReservation(CB, reservation_id=second.sent.reservation_id), "Accepted")
+    assert central.rows(orm.ReservationRow, reservation_id=second.sent.reservation_id)[0].state == "Cancelled"
     eventually(lambda: central.connector_status(2) == "Available", "connector 2 Available after the cancel")
 
     soon = datetime.now(UTC) + timedelta(seconds=0.6)
@@ -339,7 +341,7 @@ def test_reservations(central: Central, simulation: Simulation):
 @pytest.mark.parametrize("version", ["1.5"])
 def test_data_transfer(central: Central, simulation: Simulation):
     echo = central.command(sr.RequestDataTransfer(CB, vendor_id="ocpp-soap", message_id="echo", data="ping"), "Accepted")
-    assert echo.answer == {"status": "Accepted", "data": "ping"}
+    assert wire(echo.answer) == {"status": "Accepted", "data": "ping"}
     central.command(sr.RequestDataTransfer(CB, vendor_id="ocpp-soap", message_id="other"), "UnknownMessageId")
     central.command(sr.RequestDataTransfer(CB, vendor_id="com.example"), "UnknownVendorId")
 
@@ -349,7 +351,7 @@ def test_data_transfer(central: Central, simulation: Simulation):
 
 def test_diagnostics_and_firmware(central: Central, simulation: Simulation):
     diagnostics = central.command(sr.RequestGetDiagnostics(CB, location="ftp://diag.example.net/upload/"))
-    assert diagnostics.answer["fileName"].startswith(f"diagnostics-{CB}-")
+    assert wire(diagnostics.answer)["fileName"].startswith(f"diagnostics-{CB}-")
     eventually(lambda: (row := central.station()) is not None and row.diagnostics_status == "Uploaded", "Uploaded")
     central.command(sr.RequestUpdateFirmware(
         CB, location="http://fw.example.net/station-2.0.bin", retrieve_date=datetime.now(UTC)

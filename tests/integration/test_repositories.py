@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ocpp_soap.bootstrap import bootstrap
 from ocpp_soap.config import Settings
-from ocpp_soap.domain import commands
+from ocpp_soap.domain import station_messages as messages
 from ocpp_soap.domain.errors import ConcurrencyConflict
 from ocpp_soap.domain.model import (
     AuthorizationStatus,
@@ -578,25 +578,25 @@ def test_a_charging_session_through_the_bus_on_sqlite(tmp_path: Path) -> None:
     try:
         bus = gateway.bus
         origin = StationOrigin("CB1", Protocol.OCPP15_SOAP, ADDRESS)
-        assert bus.handle(commands.BootChargingStation(origin, BootDetails("ACME", "W1"))).status == "Accepted"
+        assert bus.handle(messages.BootChargingStation(origin, BootDetails("ACME", "W1"))).status == "Accepted"
         with gateway.uow_factory() as uow:
             uow.id_tags.add(IdTag("TAG1", AuthorizationStatus.ACCEPTED))
             uow.commit()
 
-        started = bus.handle(commands.StartTransaction(origin, 1, "TAG1", NOW, 100))
+        started = bus.handle(messages.StartTransaction(origin, 1, "TAG1", NOW, 100))
         assert started.id_tag_info.status is AuthorizationStatus.ACCEPTED
-        again = bus.handle(commands.StartTransaction(origin, 2, "TAG1", NOW, 100))
+        again = bus.handle(messages.StartTransaction(origin, 2, "TAG1", NOW, 100))
         assert again.id_tag_info.status is AuthorizationStatus.CONCURRENT_TX
         assert again.transaction_id != started.transaction_id
 
         reading = MeterReading(NOW, (SampledValue("150"),))
-        bus.handle(commands.RecordMeterValues(origin, 1, (reading,), started.transaction_id))
-        bus.handle(commands.UpdateConnectorStatus(origin, 1, ConnectorStatus.OCCUPIED, ChargePointErrorCode.NO_ERROR))
+        bus.handle(messages.RecordMeterValues(origin, 1, (reading,), started.transaction_id))
+        bus.handle(messages.UpdateConnectorStatus(origin, 1, ConnectorStatus.OCCUPIED, ChargePointErrorCode.NO_ERROR))
         stopped = bus.handle(
-            commands.StopTransaction(origin, started.transaction_id, NOW, 200, "TAG1", transaction_data=(reading,))
+            messages.StopTransaction(origin, started.transaction_id, NOW, 200, "TAG1", transaction_data=(reading,))
         )
         assert stopped.id_tag_info.status is AuthorizationStatus.ACCEPTED
-        bus.handle(commands.StopTransaction(origin, 4711, NOW, 300))
+        bus.handle(messages.StopTransaction(origin, 4711, NOW, 300))
 
         with gateway.uow_factory() as uow:
             station = uow.stations.get("CB1")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ocpp_soap.soap.charge_point_client import CONNECT_TIMEOUT_S
+from ocpp_soap.soap.outbound.client import CONNECT_TIMEOUT_S
 from tests.conftest import GatewayProcess, free_port
 from tests.helpers import envelope, post
 from tests.reliability.proxy import TcpProxy

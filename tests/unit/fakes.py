@@ -16,19 +16,24 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ocpp_soap.domain.events import Event
-from ocpp_soap.domain.message_log import LoggedExchange, StoredAnswer
+from ocpp_soap.domain.message_log import MessageLogEntry, StoredAnswer
 from ocpp_soap.domain.model import (
     AuthorizationStatus,
+    ConfigurationValue,
     ConnectorStatusChange,
     DataTransferRecord,
     IdTag,
+    LocalList,
     MeterValueBatch,
+    Reservation,
     Station,
     StationBindingChange,
     Transaction,
     UnknownTransactionStop,
 )
-from ocpp_soap.domain.station_requests import CommandLogEntry, ConfigurationValue, LocalList, Reservation
+from ocpp_soap.domain.station_requests import CommandLogEntry
+from ocpp_soap.json_values import to_jsonable
+from ocpp_soap.operations import to_wire
 
 
 @dataclass
@@ -44,11 +49,11 @@ class FakeData:
     connector_history: list[ConnectorStatusChange] = field(default_factory=list)
     data_transfers: list[DataTransferRecord] = field(default_factory=list)
     binding_changes: list[StationBindingChange] = field(default_factory=list)
-    command_log: list[CommandLogEntry] = field(default_factory=list)
+    command_log: list[StoredCommand] = field(default_factory=list)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     local_lists: dict[str, LocalList] = field(default_factory=dict)
     configuration: dict[tuple[str, str], ConfigurationValue] = field(default_factory=dict)
-    message_log: list[LoggedExchange] = field(default_factory=list)
+    message_log: list[MessageLogEntry] = field(default_factory=list)
 
 
 class FakeStationRepository:
@@ -180,16 +185,34 @@ class FakeDataTransferRepository:
         return list(self._data.data_transfers)
 
 
+@dataclass(frozen=True)
+class StoredCommand:
+    """A command log entry as storage keeps it: the request and the answer as JSON under their OCPP names."""
+
+    charge_box_id: str
+    operation: str
+    parameters: dict[str, object]
+    outcome: str
+    answer: dict[str, object]
+    error: str | None
+    duration_ms: float
+
+
 class FakeCommandLogRepository:
     def __init__(self, data: FakeData) -> None:
         self._data = data
 
     def add(self, entry: CommandLogEntry) -> int:
-        self._data.command_log.append(entry)
+        self._data.command_log.append(
+            StoredCommand(
+                entry.charge_box_id, entry.operation, to_jsonable(to_wire(entry.request)), entry.outcome.value,
+                to_jsonable(to_wire(entry.answer)) if entry.answer is not None else {}, entry.error, entry.duration_ms,
+            )
+        )
         return len(self._data.command_log)
 
     @property
-    def entries(self) -> list[CommandLogEntry]:
+    def entries(self) -> list[StoredCommand]:
         return list(self._data.command_log)
 
 
@@ -240,7 +263,7 @@ class FakeMessageLogRepository:
     def __init__(self, data: FakeData) -> None:
         self._data = data
 
-    def add(self, entry: LoggedExchange) -> None:
+    def add(self, entry: MessageLogEntry) -> None:
         if entry.dedupe_key is not None and any(e.dedupe_key == entry.dedupe_key for e in self._data.message_log):
             raise KeyError(f"dedupe key {entry.dedupe_key} already stored")
         self._data.message_log.append(entry)

@@ -56,7 +56,7 @@ def python_files(subpackage: str) -> list[Path]:
 
 def test_import_parser_resolves_relative_imports() -> None:
     modules = imported_modules(PACKAGE / "handlers" / "stations.py")
-    assert {"ocpp_soap.config", "ocpp_soap.domain", "ocpp_soap.domain.commands", "ocpp_soap.handlers.access"} <= modules
+    assert {"ocpp_soap.domain", "ocpp_soap.domain.station_messages", "ocpp_soap.handlers.access"} <= modules
 
 
 @pytest.mark.parametrize("path", python_files("domain"), ids=lambda p: p.name)
@@ -96,7 +96,7 @@ def test_importing_the_domain_handlers_and_bus_loads_no_framework() -> None:
         f"""
         import sys
         import ocpp_soap.bus, ocpp_soap.config, ocpp_soap.handlers
-        import ocpp_soap.domain.commands, ocpp_soap.domain.events, ocpp_soap.domain.errors
+        import ocpp_soap.domain.station_messages, ocpp_soap.domain.events, ocpp_soap.domain.errors
         import ocpp_soap.domain.model, ocpp_soap.domain.ports
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in {FRAMEWORKS!r})
         assert not loaded, loaded

@@ -17,7 +17,6 @@ from ocpp_soap.domain.model import (
     StationOrigin,
     Transaction,
     authorize,
-    wire_registration_status,
 )
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -75,23 +74,6 @@ def test_accepted_tag_in_an_open_transaction_is_concurrent_tx() -> None:
 def test_expiry_wins_over_concurrent_tx() -> None:
     tag = IdTag("T1", AuthorizationStatus.ACCEPTED, NOW - timedelta(seconds=1))
     assert authorize(tag, NOW, in_open_transaction=True).status is AuthorizationStatus.EXPIRED
-
-
-# --- wire_registration_status() -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("status", "wire"),
-    [
-        (RegistrationStatus.ACCEPTED, RegistrationStatus.ACCEPTED),
-        (RegistrationStatus.PENDING, RegistrationStatus.REJECTED),
-        (RegistrationStatus.REJECTED, RegistrationStatus.REJECTED),
-    ],
-)
-def test_wire_registration_status_knows_only_accepted_and_rejected(
-    status: RegistrationStatus, wire: RegistrationStatus
-) -> None:
-    assert wire_registration_status(status) is wire
 
 
 def test_enum_values_are_the_spec_strings() -> None:

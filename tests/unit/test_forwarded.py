@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from ocpp_soap.forwarded import ENVIRON_KEY, TrustedProxyMiddleware, address_in, parse_networks
-from ocpp_soap.soap.endpoint import EndpointInfo, SoapEndpoint
+from ocpp_soap.soap.inbound.endpoint import EndpointInfo, SoapEndpoint
 
 PROXIES = parse_networks("127.0.0.1, 10.0.0.0/8, ::1")
 
@@ -36,7 +36,7 @@ def through(env: dict[str, Any], trusted: Any = PROXIES) -> dict[str, Any]:
 
 def public_address(env: dict[str, Any]) -> str:
     """What ?wsdl would name: the SOAP endpoint's address() for this environ."""
-    endpoint = SoapEndpoint({}, info=EndpointInfo("t", lambda url: b""), max_body=1024, public_url=None, routing=True)
+    endpoint = SoapEndpoint(lambda request: None, info=EndpointInfo("t", lambda url: b""), public_url=None)  # type: ignore[arg-type, return-value]
     return endpoint.address(env)
 
 

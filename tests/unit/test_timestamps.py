@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from ocpp_soap.soap.timestamps import InvalidTimestamp, format_timestamp, parse_timestamp
+from ocpp_soap.timestamps import InvalidTimestamp, format_timestamp, parse_timestamp
 
 NOON = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 

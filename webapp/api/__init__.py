@@ -54,7 +54,7 @@ def _verifier(app: Flask) -> token_store.TokenVerifier:
             verifier = app.extensions.get(TOKEN_EXTENSION)
             if verifier is None:
                 gateway = app.extensions["ocpp_gateway"]
-                verifier = token_store.load_or_create(gateway.engine, gateway.settings.api_token)
+                verifier = token_store.load_or_create(gateway.database, gateway.settings.api_token)
                 app.extensions[TOKEN_EXTENSION] = verifier
     return verifier
 

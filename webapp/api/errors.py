@@ -9,17 +9,21 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from ocpp_soap.domain import operator_commands as oc
 from ocpp_soap.domain.errors import (
+    AlreadyExists,
     DomainError,
+    FieldNotSupported,
     InvalidCommand,
+    InvalidInput,
     OperationNotSupported,
     StationNotAccepted,
     TransactionNotOpen,
+    UnknownIdTag,
     UnknownReservation,
     UnknownStation,
 )
 from ocpp_soap.domain.station_requests import CallOutcome
+from ocpp_soap.operations import wire_name
 
 
 class ApiError(Exception):
@@ -43,16 +47,33 @@ def error_response(error: ApiError) -> Response:
     return response
 
 
-def from_domain(exc: DomainError) -> ApiError:
-    """The one mapping from domain errors to HTTP answers."""
+def api_field(exc: DomainError, request_type: type[Any] | None = None) -> str | None:
+    """The field an error names, as the API names it: input errors already use the input's names; the domain
+    names attributes, which are the OCPP names of the request (``entries`` is ``localAuthorisationList``) or,
+    elsewhere, the attribute in camelCase (``charge_box_id`` is ``chargeBoxId``)."""
+    if exc.field is None or isinstance(exc, InvalidInput):
+        return exc.field
+    if request_type is not None:
+        named = wire_name(request_type, exc.field)
+        if named is not None:
+            return named
+    head, *rest = exc.field.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def from_domain(exc: DomainError, request_type: type[Any] | None = None) -> ApiError:
+    """The one mapping from domain errors to HTTP answers; ``request_type`` is the request to a station the error
+    is about, if any (its spec names the fields)."""
     if isinstance(exc, UnknownStation):
         return not_found("station")
-    if isinstance(exc, oc.UnknownIdTag):
+    if isinstance(exc, UnknownIdTag):
         return not_found("id tag")
     if isinstance(exc, InvalidCommand | TransactionNotOpen | UnknownReservation):
-        return ApiError(422, "invalid", str(exc), getattr(exc, "field", None))
-    if isinstance(exc, oc.AlreadyExists):
-        return ApiError(409, "already-exists", str(exc), exc.field)
+        return ApiError(422, "invalid", str(exc), api_field(exc, request_type))
+    if isinstance(exc, AlreadyExists):
+        return ApiError(409, "already-exists", str(exc), api_field(exc, request_type))
+    if isinstance(exc, FieldNotSupported):
+        return ApiError(409, "field-not-supported", str(exc), api_field(exc, request_type))
     if isinstance(exc, OperationNotSupported):
         return ApiError(409, "operation-not-supported", str(exc))
     if isinstance(exc, StationNotAccepted):

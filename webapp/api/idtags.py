@@ -9,8 +9,8 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from ocpp_soap.domain import operator_commands as oc
-from ocpp_soap.domain.errors import InvalidCommand
-from ocpp_soap.domain.model import AuthorizationStatus, IdTag
+from ocpp_soap.domain.errors import InvalidInput
+from ocpp_soap.domain.model import ID_TOKEN_MAX, AuthorizationStatus, IdTag
 
 from . import params, queries
 from .context import dispatch, gateway
@@ -24,13 +24,13 @@ FIELDS = ("idTag", "status", "expiryDate", "parentIdTag")
 @bp.get("/idtags")
 def list_id_tags() -> ResponseReturnValue:
     page = params.page()
-    listing = queries.list_id_tags(gateway().engine, page)
+    listing = queries.list_id_tags(gateway().database, page)
     return params.listed(listing, page)
 
 
 @bp.get("/idtags/<id_tag>")
 def showchecked_id_tag(id_tag: str) -> ResponseReturnValue:
-    body = queries.id_tag(gateway().engine, id_tag)
+    body = queries.id_tag(gateway().database, id_tag)
     if body is None:
         raise not_found("id tag")
     return body
@@ -41,7 +41,7 @@ def createchecked_id_tag() -> ResponseReturnValue:
     body = params.json_object()
     tag = checked_id_tag(body, body.get("idTag"))
     dispatch(oc.CreateIdTag(tag))
-    response = jsonify(queries.id_tag(gateway().engine, tag.id_tag))
+    response = jsonify(queries.id_tag(gateway().database, tag.id_tag))
     response.status_code = 201
     response.headers["Location"] = f"/api/idtags/{tag.id_tag}"
     return response
@@ -52,7 +52,7 @@ def updatechecked_id_tag(id_tag: str) -> ResponseReturnValue:
     """Replace the tag's status, expiry and parent (fields left out become empty, status is required)."""
     body = params.json_object()
     if "idTag" in body and body["idTag"] != id_tag:
-        raise InvalidCommand("idTag", "differs from the id tag in the path; an id tag cannot be renamed")
+        raise InvalidInput("idTag", "differs from the id tag in the path; an id tag cannot be renamed")
     dispatch(oc.UpdateIdTag(checked_id_tag(body, id_tag)))
     return showchecked_id_tag(id_tag)
 
@@ -65,15 +65,15 @@ def deletechecked_id_tag(id_tag: str) -> ResponseReturnValue:
 
 def checked_id_tag(body: Mapping[str, Any], id_tag: Any) -> IdTag:
     params.only(body, FIELDS)
-    if not isinstance(id_tag, str) or not id_tag or len(id_tag) > oc.ID_TOKEN_MAX:
-        raise InvalidCommand("idTag", f"expected a text of 1 to {oc.ID_TOKEN_MAX} characters")
+    if not isinstance(id_tag, str) or not id_tag or len(id_tag) > ID_TOKEN_MAX:
+        raise InvalidInput("idTag", f"expected a text of 1 to {ID_TOKEN_MAX} characters")
     if body.get("status") is None:
-        raise InvalidCommand("status", "required")
+        raise InvalidInput("status", "required")
     status = params.choice("status", body["status"], AuthorizationStatus)
     expiry = body.get("expiryDate")
     parent = body.get("parentIdTag")
-    if parent is not None and (not isinstance(parent, str) or not parent or len(parent) > oc.ID_TOKEN_MAX):
-        raise InvalidCommand("parentIdTag", f"expected a text of 1 to {oc.ID_TOKEN_MAX} characters")
+    if parent is not None and (not isinstance(parent, str) or not parent or len(parent) > ID_TOKEN_MAX):
+        raise InvalidInput("parentIdTag", f"expected a text of 1 to {ID_TOKEN_MAX} characters")
     return IdTag(
         id_tag=id_tag,
         status=status,

@@ -26,12 +26,12 @@ def list_messages() -> ResponseReturnValue:
         faults_only=bool(params.flag("faults")),
     )
     page = params.page()
-    return params.listed(queries.list_messages(gateway().engine, page, where), page)
+    return params.listed(queries.list_messages(gateway().database, page, where), page)
 
 
 @bp.get("/messages/<int:message_log_id>")
 def show_message(message_log_id: int) -> ResponseReturnValue:
-    entry = queries.message(gateway().engine, message_log_id)
+    entry = queries.message(gateway().database, message_log_id)
     if entry is None:
         raise not_found("message")
     return entry

@@ -12,9 +12,8 @@ from flask.typing import ResponseReturnValue
 
 from ocpp_soap import __version__
 from ocpp_soap.domain.message_log import Direction
-from ocpp_soap.domain.model import AuthorizationStatus, RegistrationStatus
-from ocpp_soap.domain.station_requests import ReservationState
-from ocpp_soap.operator_input import OPERATIONS
+from ocpp_soap.domain.model import AuthorizationStatus, RegistrationStatus, ReservationState
+from ocpp_soap.operations import SPECS
 
 from .params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
@@ -241,7 +240,7 @@ PATHS: dict[str, Any] = {
                 "504": _error("The station did not answer in time"),
             },
             parameters=[STATION_ID, _path("operation", "The OCPP operation",
-                                          {"type": "string", "enum": sorted(OPERATIONS)})],
+                                          {"type": "string", "enum": sorted(SPECS)})],
             body="CommandFields",
         ),
     },

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 from flask import request
 
-from ocpp_soap.domain.errors import InvalidCommand
-from ocpp_soap.soap.timestamps import InvalidTimestamp, parse_timestamp
+from ocpp_soap.domain.errors import InvalidInput
+from ocpp_soap.timestamps import InvalidTimestamp, parse_timestamp
 
 from .queries import Listing, Page
 
@@ -23,9 +23,9 @@ def page() -> Page:
     number = _int("page", request.args.get("page"), 1)
     size = _int("per_page", request.args.get("per_page"), DEFAULT_PER_PAGE)
     if number < 1:
-        raise InvalidCommand("page", "pages are numbered from 1")
+        raise InvalidInput("page", "pages are numbered from 1")
     if not 1 <= size <= MAX_PER_PAGE:
-        raise InvalidCommand("per_page", f"expected 1 to {MAX_PER_PAGE}")
+        raise InvalidInput("per_page", f"expected 1 to {MAX_PER_PAGE}")
     return Page(number, size)
 
 
@@ -44,7 +44,7 @@ def _int(name: str, raw: str | None, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise InvalidCommand(name, f"expected a whole number, got {raw!r}") from None
+        raise InvalidInput(name, f"expected a whole number, got {raw!r}") from None
 
 
 def flag(name: str) -> bool | None:
@@ -56,7 +56,7 @@ def flag(name: str) -> bool | None:
         return True
     if lowered in {"false", "0", "no"}:
         return False
-    raise InvalidCommand(name, f"expected true or false, got {raw!r}")
+    raise InvalidInput(name, f"expected true or false, got {raw!r}")
 
 
 def text(name: str) -> str | None:
@@ -66,11 +66,11 @@ def text(name: str) -> str | None:
 
 def timestamp(name: str, raw: Any) -> datetime:
     if not isinstance(raw, str):
-        raise InvalidCommand(name, f"expected an ISO 8601 date and time, got {raw!r}")
+        raise InvalidInput(name, f"expected an ISO 8601 date and time, got {raw!r}")
     try:
         return parse_timestamp(raw)
     except InvalidTimestamp as exc:
-        raise InvalidCommand(name, f"expected an ISO 8601 date and time ({exc})") from None
+        raise InvalidInput(name, f"expected an ISO 8601 date and time ({exc})") from None
 
 
 def query_timestamp(name: str) -> datetime | None:
@@ -83,7 +83,7 @@ def choice(name: str, raw: Any, enum: type[E]) -> E:
         if member.value == raw:
             return member
     allowed = ", ".join(str(m.value) for m in enum)
-    raise InvalidCommand(name, f"expected one of {allowed}, got {raw!r}")
+    raise InvalidInput(name, f"expected one of {allowed}, got {raw!r}")
 
 
 def json_object() -> Mapping[str, Any]:
@@ -92,11 +92,11 @@ def json_object() -> Mapping[str, Any]:
         return {}
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidCommand("body", "expected a JSON object")
+        raise InvalidInput("body", "expected a JSON object")
     return body
 
 
 def only(body: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(body) - set(allowed))
     if unknown:
-        raise InvalidCommand(unknown[0], f"unknown field (allowed: {', '.join(allowed)})")
+        raise InvalidInput(unknown[0], f"unknown field (allowed: {', '.join(allowed)})")

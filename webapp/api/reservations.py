@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from ocpp_soap.domain.station_requests import ReservationState
+from ocpp_soap.domain.model import ReservationState
 
 from . import params, queries
 from .context import gateway
@@ -19,5 +19,5 @@ def list_reservations() -> ResponseReturnValue:
     if state is not None:
         state = params.choice("state", state, ReservationState).value
     page = params.page()
-    listing = queries.list_reservations(gateway().engine, page, station=params.text("station"), state=state)
+    listing = queries.list_reservations(gateway().database, page, station=params.text("station"), state=state)
     return params.listed(listing, page)

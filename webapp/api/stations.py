@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from ocpp_soap.domain import operator_commands as oc
-from ocpp_soap.domain.errors import InvalidCommand
+from ocpp_soap.domain.errors import InvalidInput
 from ocpp_soap.domain.model import Protocol, RegistrationStatus
 
 from . import params, queries
@@ -32,13 +32,13 @@ def list_stations() -> ResponseReturnValue:
         protocol=None if protocol is None else protocol.value,
         online=params.flag("online"),
     )
-    listing = queries.list_stations(gateway().engine, page, where, online_since())
+    listing = queries.list_stations(gateway().database, page, where, online_since())
     return params.listed(listing, page)
 
 
 @bp.get("/stations/<charge_box_id>")
 def show_station(charge_box_id: str) -> ResponseReturnValue:
-    body = queries.station(gateway().engine, charge_box_id, online_since())
+    body = queries.station(gateway().database, charge_box_id, online_since())
     if body is None:
         raise not_found("station")
     return body
@@ -50,7 +50,7 @@ def register_station() -> ResponseReturnValue:
     params.only(body, ("chargeBoxId", "status"))
     charge_box_id = body.get("chargeBoxId")
     if not isinstance(charge_box_id, str) or not charge_box_id.strip():
-        raise InvalidCommand("chargeBoxId", "expected a non-empty text")
+        raise InvalidInput("chargeBoxId", "expected a non-empty text")
     status = params.choice("status", body.get("status", "Accepted"), RegistrationStatus)
     dispatch(oc.RegisterStation(charge_box_id, status))
     return _created(charge_box_id)
@@ -75,7 +75,7 @@ def delete_station(charge_box_id: str) -> ResponseReturnValue:
 
 
 def _created(charge_box_id: str) -> ResponseReturnValue:
-    response = jsonify(queries.station(gateway().engine, charge_box_id, online_since()))
+    response = jsonify(queries.station(gateway().database, charge_box_id, online_since()))
     response.status_code = 201
     response.headers["Location"] = f"/api/stations/{charge_box_id}"
     return response

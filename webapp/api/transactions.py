@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
-from ocpp_soap.domain.errors import InvalidCommand
+from ocpp_soap.domain.errors import InvalidInput
 
 from . import params, queries
 from .context import gateway
@@ -33,17 +33,17 @@ def list_transactions() -> ResponseReturnValue:
         started_to=params.query_timestamp("to"),
     )
     if _csv():
-        rows = queries.all_transactions(gateway().engine, where)
+        rows = queries.all_transactions(gateway().database, where)
         return csv_response(queries.TRANSACTION_COLUMNS, rows, "transactions.csv")
     page = params.page()
-    listing = queries.list_transactions(gateway().engine, page, where)
+    listing = queries.list_transactions(gateway().database, page, where)
     return params.listed(listing, page)
 
 
 @bp.get("/transactions/<int:transaction_id>")
 def show_transaction(transaction_id: int) -> ResponseReturnValue:
     as_csv = _csv()
-    body = queries.transaction(gateway().engine, transaction_id)
+    body = queries.transaction(gateway().database, transaction_id)
     if body is None:
         raise not_found("transaction")
     if as_csv:
@@ -56,7 +56,7 @@ def show_transaction(transaction_id: int) -> ResponseReturnValue:
 def _csv() -> bool:
     wanted = request.args.get("format", "json")
     if wanted not in ("json", "csv"):
-        raise InvalidCommand("format", f"expected json or csv, got {wanted!r}")
+        raise InvalidInput("format", f"expected json or csv, got {wanted!r}")
     return wanted == "csv"
 
 

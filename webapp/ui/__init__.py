@@ -60,7 +60,7 @@ def account(app: Flask | None = None) -> accounts.AdminAccount:
             found = app.extensions.get(ACCOUNT_EXTENSION)
             if found is None:
                 settings = app.extensions["ocpp_gateway"].settings
-                found = accounts.load_or_create(app.extensions["ocpp_gateway"].engine, settings.admin_password)
+                found = accounts.load_or_create(app.extensions["ocpp_gateway"].database, settings.admin_password)
                 app.extensions[ACCOUNT_EXTENSION] = found
                 app.secret_key = settings.secret_key or found.session_secret()
     return found

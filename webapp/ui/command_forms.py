@@ -1,6 +1,6 @@
-"""Forms for the operations toward stations, made from the same description the API and the command line use
-(``ocpp_soap.operator_input``): each field's OCPP name and whether it is required from there, its input kind
-from the type of the domain command's attribute. The form's values go back through ``parse_station_request``.
+"""Forms for the operations sent to stations, made from the operation specs the API and the command line use
+(``ocpp_soap.operations``): each field's OCPP name, what it means and whether it is required from there, its input
+kind from the type of the request's attribute. The form's values go back through ``parse_request``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from ocpp_soap.domain.errors import InvalidCommand
-from ocpp_soap.domain.model import Protocol
-from ocpp_soap.domain.station_requests import LocalListEntry, StationRequest
-from ocpp_soap.operator_input import OPERATIONS, operation_fields, parse_station_request
+from ocpp_soap.domain.errors import InvalidInput
+from ocpp_soap.domain.model import LocalListEntry, Protocol
+from ocpp_soap.domain.station_requests import StationRequest
+from ocpp_soap.operations import SPECS, parse_request
+from ocpp_soap.operations.shapes import is_required
 
 
 @dataclass(frozen=True)
@@ -56,34 +57,34 @@ def _kind(annotation: Any) -> tuple[str, tuple[str, ...], str]:
 
 @cache
 def command_form(operation: str) -> CommandForm:
-    hints = typing.get_type_hints(OPERATIONS[operation])
+    spec = SPECS[operation]
+    hints = typing.get_type_hints(spec.request_type)
     fields = []
-    for field in operation_fields(operation):
+    for field in spec.input_fields():
         kind, choices, hint = _kind(hints[field.attribute])
-        fields.append(FormField(field.wire, kind, field.required, choices, hint))
+        fields.append(
+            FormField(field.wire, kind, is_required(spec.request_type, field.attribute), choices, hint or field.doc)
+        )
     return CommandForm(operation, tuple(fields))
 
 
 @cache
 def supported_operations(protocol: Protocol | str | None) -> tuple[str, ...]:
-    """The charge-point operations of the station's protocol version, as its charge-point service declares them."""
+    """The operations that can be sent to a station of this protocol version (from the version registry)."""
     if protocol is None:
         return ()
-    from ocpp_soap.soap.charge_point_wsdl import charge_point_addon
-    from ocpp_soap.soap.registry import ADDONS
-
-    version = next((addon.version for addon in ADDONS if addon.protocol.value == str(protocol)), None)
-    if version is None:
+    try:
+        operations = Protocol(str(protocol)).operator_operations
+    except ValueError:
         return ()
-    declared = charge_point_addon(version).service.public_methods
-    return tuple(operation for operation in sorted(OPERATIONS) if operation in declared)
+    return tuple(operation for operation in sorted(SPECS) if operation in operations)
 
 
-def parse_form(charge_box_id: str, operation: str, form: Mapping[str, str]) -> StationRequest:
+def parse_form(charge_box_id: str, operation: str, form: Mapping[str, str]) -> StationRequest[Any]:
     """The domain command from a posted form: empty inputs are left out, lists split, JSON read, and times
     without a zone taken as UTC (what a ``datetime-local`` input sends)."""
-    if operation not in OPERATIONS:
-        raise InvalidCommand("operation", f"unknown operation {operation!r}")
+    if operation not in SPECS:
+        raise InvalidInput("operation", f"unknown operation {operation!r}")
     values: dict[str, Any] = {}
     for field in command_form(operation).fields:
         raw = (form.get(field.name) or "").strip()
@@ -95,9 +96,9 @@ def parse_form(charge_box_id: str, operation: str, form: Mapping[str, str]) -> S
             try:
                 values[field.name] = json.loads(raw)
             except json.JSONDecodeError as exc:
-                raise InvalidCommand(field.name, f"expected JSON ({exc.msg})") from None
+                raise InvalidInput(field.name, f"expected JSON ({exc.msg})") from None
         elif field.kind == "datetime" and len(raw) <= 19 and "T" in raw:
             values[field.name] = raw + "Z"
         else:
             values[field.name] = raw
-    return parse_station_request(charge_box_id, operation, values)
+    return parse_request(charge_box_id, operation, values)

@@ -17,7 +17,7 @@ __all__ = ["dispatch", "engine", "flag", "online_since", "page", "text", "today_
 
 
 def engine() -> Engine:
-    return gateway().engine
+    return gateway().database
 
 
 def page(size: int = PER_PAGE) -> Page:

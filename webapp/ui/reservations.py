@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from ocpp_soap.domain.station_requests import ReservationState
+from ocpp_soap.domain.model import ReservationState
 from webapp.api import queries
 
 from .pages import engine, page, pages, text

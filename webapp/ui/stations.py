@@ -10,9 +10,11 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ocpp_soap.domain import operator_commands as oc
-from ocpp_soap.domain.errors import DomainError, InvalidCommand
-from ocpp_soap.domain.model import RegistrationStatus
+from ocpp_soap.domain.errors import DomainError, InvalidInput
+from ocpp_soap.domain.model import CHARGE_BOX_ID_MAX, RegistrationStatus
 from ocpp_soap.domain.station_requests import StationCallResult
+from ocpp_soap.operations import SPECS
+from ocpp_soap.operations.results import call_report
 from webapp.api import queries as api
 from webapp.api.errors import from_domain
 from webapp.api.stations import VERSIONS
@@ -44,11 +46,11 @@ def index() -> ResponseReturnValue:
 @bp.post("")
 def register() -> ResponseReturnValue:
     charge_box_id = request.form.get("chargeBoxId", "").strip()
-    if not charge_box_id or len(charge_box_id) > oc.CHARGE_BOX_ID_MAX:
-        raise InvalidCommand("chargeBoxId", f"expected a text of 1 to {oc.CHARGE_BOX_ID_MAX} characters")
+    if not charge_box_id or len(charge_box_id) > CHARGE_BOX_ID_MAX:
+        raise InvalidInput("chargeBoxId", f"expected a text of 1 to {CHARGE_BOX_ID_MAX} characters")
     status = request.form.get("status", "Accepted")
     if status not in STATUSES:
-        raise InvalidCommand("status", f"expected one of {', '.join(STATUSES)}")
+        raise InvalidInput("status", f"expected one of {', '.join(STATUSES)}")
     dispatch(oc.RegisterStation(charge_box_id, RegistrationStatus(status)))
     return redirect(url_for(".show", charge_box_id=charge_box_id))
 
@@ -78,15 +80,16 @@ def delete(charge_box_id: str) -> ResponseReturnValue:
 def command(charge_box_id: str, operation: str) -> ResponseReturnValue:
     """Send the operation through the bus and show the station's answer (or what went wrong) on its page."""
     try:
-        result: StationCallResult = dispatch(parse_form(charge_box_id, operation, request.form))
+        asked = parse_form(charge_box_id, operation, request.form)
+        result: StationCallResult[Any] = dispatch(asked)
     except DomainError as exc:
-        error = from_domain(exc)
+        error = from_domain(exc, SPECS[operation].request_type if operation in SPECS else None)
         if error.status == 404:
             raise
         return _detail(charge_box_id, sent=operation, values=request.form, refused=error.message,
                        field=error.field, status=error.status)
     return _detail(charge_box_id, sent=operation, values=request.form, result=result,
-                   status=200 if result.answered else 502)
+                   report=call_report(asked, result), status=200 if result.answered else 502)
 
 
 def _back(charge_box_id: str) -> ResponseReturnValue:
@@ -98,8 +101,8 @@ def _back(charge_box_id: str) -> ResponseReturnValue:
 
 
 def _detail(charge_box_id: str, *, sent: str | None = None, values: Mapping[str, Any] | None = None,
-            result: StationCallResult | None = None, refused: str | None = None, field: str | None = None,
-            status: int = 200) -> ResponseReturnValue:
+            result: StationCallResult[Any] | None = None, report: Mapping[str, Any] | None = None,
+            refused: str | None = None, field: str | None = None, status: int = 200) -> ResponseReturnValue:
     station = api.station(engine(), charge_box_id, online_since())
     if station is None:
         abort(404, description=f"No station {charge_box_id!r} is known.")
@@ -113,5 +116,5 @@ def _detail(charge_box_id: str, *, sent: str | None = None, values: Mapping[str,
             engine(), api.Page(1, 20), api.TransactionFilter(station=charge_box_id, open=True)
         ).items,
         forms=[command_form(operation) for operation in operations],
-        sent=sent, values=values or {}, result=result, refused=refused, field=field,
+        sent=sent, values=values or {}, result=result, report=report or {}, refused=refused, field=field,
     ), status

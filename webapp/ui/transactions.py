@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from ocpp_soap.soap.timestamps import InvalidTimestamp, parse_timestamp
+from ocpp_soap.timestamps import InvalidTimestamp, parse_timestamp
 from webapp.api import queries as api
 from webapp.api.transactions import csv_response
 

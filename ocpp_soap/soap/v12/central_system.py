@@ -1,16 +1,16 @@
-"""The OCPP 1.2 CentralSystemService: each operation translates its request into the same domain command as 1.5
-and the command's result into the 1.2 response. What 1.2 lacks (reservation ids, transaction data, status details,
-meter metadata) is simply absent from the command; nothing else happens here."""
+"""The OCPP 1.2 CentralSystemService: its operations built from the registry, and how 1.2 writes a meter reading
+(a timestamp and one integer, without metadata; no transaction data at all). Everything else crosses the edge as
+in every version: what 1.2 lacks (reservation ids, status details, DataTransfer) is simply absent."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from spyne import ServiceBase
-
-from ...domain import commands
 from ...domain import model as m
-from ..translation import bare, boot_details, boot_response, id_tag_info
+from ...domain.versions import Protocol
+from ..edge import CENTRAL_SYSTEM, ReadingsWriter
+from ..services import build_service
+from ..station_messages import translations
 from . import types as t
 
 
@@ -22,76 +22,23 @@ def meter_readings(values: list[Any] | None) -> tuple[m.MeterReading, ...]:
     )
 
 
-class CentralSystemService(ServiceBase):
-    @bare(t.AuthorizeRequest, t.AuthorizeResponse, "Authorize")
-    def Authorize(ctx: Any, req: t.AuthorizeRequest) -> t.AuthorizeResponse:
-        info = ctx.udc.dispatch(commands.AuthorizeIdTag(ctx.udc.origin, id_tag=req.idTag))
-        return t.AuthorizeResponse(idTagInfo=id_tag_info(info, t.IdTagInfo))
-
-    @bare(t.BootNotificationRequest, t.BootNotificationResponse, "BootNotification")
-    def BootNotification(ctx: Any, req: t.BootNotificationRequest) -> t.BootNotificationResponse:
-        result = ctx.udc.dispatch(commands.BootChargingStation(ctx.udc.origin, details=boot_details(req)))
-        return boot_response(result, t.BootNotificationResponse)
-
-    @bare(t.DiagnosticsStatusNotificationRequest, t.DiagnosticsStatusNotificationResponse, "DiagnosticsStatusNotification")
-    def DiagnosticsStatusNotification(ctx: Any, req: Any) -> t.DiagnosticsStatusNotificationResponse:
-        ctx.udc.dispatch(commands.UpdateDiagnosticsStatus(ctx.udc.origin, status=m.DiagnosticsStatus(req.status)))
-        return t.DiagnosticsStatusNotificationResponse()
-
-    @bare(t.FirmwareStatusNotificationRequest, t.FirmwareStatusNotificationResponse, "FirmwareStatusNotification")
-    def FirmwareStatusNotification(ctx: Any, req: Any) -> t.FirmwareStatusNotificationResponse:
-        ctx.udc.dispatch(commands.UpdateFirmwareStatus(ctx.udc.origin, status=m.FirmwareStatus(req.status)))
-        return t.FirmwareStatusNotificationResponse()
-
-    @bare(None, t.HeartbeatResponse, "Heartbeat")
-    def Heartbeat(ctx: Any) -> t.HeartbeatResponse:
-        result = ctx.udc.dispatch(commands.RecordHeartbeat(ctx.udc.origin))
-        return t.HeartbeatResponse(currentTime=result.current_time)
-
-    @bare(t.MeterValuesRequest, t.MeterValuesResponse, "MeterValues")
-    def MeterValues(ctx: Any, req: t.MeterValuesRequest) -> t.MeterValuesResponse:
-        ctx.udc.dispatch(
-            commands.RecordMeterValues(ctx.udc.origin, connector_id=req.connectorId, readings=meter_readings(req.values))
+def write_readings(readings: tuple[m.MeterReading, ...]) -> list[dict[str, Any]]:
+    """Readings as a 1.2 station writes them: the energy register as an integer, nothing else."""
+    written = []
+    for reading in readings:
+        energy = next(
+            (v for v in reading.values if v.measurand in (None, m.Measurand.ENERGY_ACTIVE_IMPORT_REGISTER)), None
         )
-        return t.MeterValuesResponse()
+        if energy is not None:
+            written.append({"timestamp": reading.timestamp, "value": int(float(energy.value))})
+    return written
 
-    @bare(t.StartTransactionRequest, t.StartTransactionResponse, "StartTransaction")
-    def StartTransaction(ctx: Any, req: t.StartTransactionRequest) -> t.StartTransactionResponse:
-        result = ctx.udc.dispatch(
-            commands.StartTransaction(
-                ctx.udc.origin,
-                connector_id=req.connectorId,
-                id_tag=req.idTag,
-                timestamp=req.timestamp,
-                meter_start=req.meterStart,
-            )
-        )
-        return t.StartTransactionResponse(
-            transactionId=result.transaction_id, idTagInfo=id_tag_info(result.id_tag_info, t.IdTagInfo)
-        )
 
-    @bare(t.StatusNotificationRequest, t.StatusNotificationResponse, "StatusNotification")
-    def StatusNotification(ctx: Any, req: t.StatusNotificationRequest) -> t.StatusNotificationResponse:
-        ctx.udc.dispatch(
-            commands.UpdateConnectorStatus(
-                ctx.udc.origin,
-                connector_id=req.connectorId,
-                status=m.ConnectorStatus(req.status),
-                error_code=m.ChargePointErrorCode(req.errorCode),
-            )
-        )
-        return t.StatusNotificationResponse()
-
-    @bare(t.StopTransactionRequest, t.StopTransactionResponse, "StopTransaction")
-    def StopTransaction(ctx: Any, req: t.StopTransactionRequest) -> t.StopTransactionResponse:
-        result = ctx.udc.dispatch(
-            commands.StopTransaction(
-                ctx.udc.origin,
-                transaction_id=req.transactionId,
-                timestamp=req.timestamp,
-                meter_stop=req.meterStop,
-                id_tag=req.idTag,
-            )
-        )
-        info = result.id_tag_info
-        return t.StopTransactionResponse(idTagInfo=id_tag_info(info, t.IdTagInfo) if info is not None else None)
+READINGS_WRITER = ReadingsWriter(
+    meter_values=lambda readings: {"values": write_readings(readings)},
+    transaction_data=lambda readings: {},  # 1.2 has no transaction data
+)
+CentralSystemService = build_service(CENTRAL_SYSTEM, t, Protocol.OCPP12_SOAP.station_operations)
+TRANSLATIONS = translations(
+    Protocol.OCPP12_SOAP, meter_readings=lambda req: meter_readings(req.values), transaction_data=lambda req: ()
+)

@@ -1,45 +1,13 @@
-"""The OCPP 1.2 ChargePointService (``urn://Ocpp/Cp/2010/08/``): the operations a central system calls on a station.
-
-The service is built from the types of :mod:`.charge_point_types` (see :mod:`..charge_point_service`); it
-serves two purposes:
-
-- :data:`CHARGE_POINT` describes it for WSDL generation (``wsdl/ocpp12_chargepoint.wsdl``), from which our client
-  toward stations is built;
-- a station simulator serves it: each method hands its request to whatever object the host put in ``ctx.udc``.
-
-The contract with the host: ``ctx.udc.handle(operation, request)`` is called with the OCPP operation name
-(``"Reset"``) and the deserialised request (a :class:`~.charge_point_types.ResetRequest`; ``None`` for ClearCache,
-whose request is empty), and returns an instance of the operation's response type
-(:class:`~.charge_point_types.ResetResponse`), which the method returns unchanged. What a station does with the
-request, and any exception it raises, is the host's business.
-"""
+"""The OCPP 1.2 ChargePointService (``urn://Ocpp/Cp/2010/08/``): the operations a central system calls on a
+station, built from the registry and the types of :mod:`.charge_point_types`. Our charge-point WSDL is generated
+from it (``wsdl/ocpp12_chargepoint.wsdl``), our client toward stations is built from that WSDL, and the simulator
+serves it."""
 
 from __future__ import annotations
 
-from ...domain.model import Protocol
-from ..addon import AddOn
-from ..charge_point_service import charge_point_service
+from ...domain.versions import Protocol
+from ..edge import CHARGE_POINT
+from ..services import build_service
 from . import charge_point_types as t
 
-OPERATIONS = (
-    "ChangeAvailability",
-    "ChangeConfiguration",
-    "ClearCache",
-    "GetDiagnostics",
-    "RemoteStartTransaction",
-    "RemoteStopTransaction",
-    "Reset",
-    "UnlockConnector",
-    "UpdateFirmware",
-)
-ChargePointService = charge_point_service(t, OPERATIONS)
-
-CHARGE_POINT = AddOn(
-    protocol=Protocol.OCPP12_SOAP,
-    version="1.2",
-    namespace=t.TNS,
-    service=ChargePointService,
-    path="/ChargePointService",
-    declares_response_actions=False,  # the official 1.2 WSDL declares wsaw:Action on inputs only
-    service_name="ChargePointService",
-)
+ChargePointService = build_service(CHARGE_POINT, t, Protocol.OCPP12_SOAP.operator_operations)

@@ -32,11 +32,11 @@ ResetType = _enum("ResetType", sr.ResetType)
 AvailabilityType = _enum("AvailabilityType", sr.AvailabilityType)
 
 # Answer statuses
-UnlockStatus = _enum("UnlockStatus", sr.UnlockStatus)
+UnlockStatus = _enum("UnlockStatus", sr.UnlockStatus, ("Accepted", "Rejected"))
 ResetStatus = _enum("ResetStatus", sr.ResetStatus)
 AvailabilityStatus = _enum("AvailabilityStatus", sr.AvailabilityStatus)
 ClearCacheStatus = _enum("ClearCacheStatus", sr.ClearCacheStatus)
-ConfigurationStatus = _enum("ConfigurationStatus", sr.ConfigurationStatus)
+ConfigurationStatus = _enum("ConfigurationStatus", sr.ConfigurationStatus, ("Accepted", "Rejected", "NotSupported"))
 RemoteStartStopStatus = _enum("RemoteStartStopStatus", sr.RemoteStartStopStatus)
 
 

@@ -20,34 +20,20 @@ TNS = "urn://Ocpp/Cs/2010/08/"
 _enum = partial(enum_string, namespace=TNS)
 
 
-CONNECTOR_STATUSES = (
-    m.ConnectorStatus.AVAILABLE,
-    m.ConnectorStatus.OCCUPIED,
-    m.ConnectorStatus.FAULTED,
-    m.ConnectorStatus.UNAVAILABLE,
-)
-"""The four connector states of 1.2 (Reserved came with 1.5)."""
-
-ERROR_CODES = (
-    m.ChargePointErrorCode.CONNECTOR_LOCK_FAILURE,
-    m.ChargePointErrorCode.HIGH_TEMPERATURE,
-    m.ChargePointErrorCode.MODE3_ERROR,
-    m.ChargePointErrorCode.NO_ERROR,
-    m.ChargePointErrorCode.POWER_METER_FAILURE,
-    m.ChargePointErrorCode.POWER_SWITCH_FAILURE,
-    m.ChargePointErrorCode.READER_FAILURE,
-    m.ChargePointErrorCode.RESET_FAILURE,
+AuthorizationStatus = _enum("AuthorizationStatus", m.AuthorizationStatus)
+RegistrationStatus = _enum("RegistrationStatus", m.RegistrationStatus, ("Accepted", "Rejected"))
+ChargePointErrorCode = _enum(
+    "ChargePointErrorCode", m.ChargePointErrorCode,
+    ("ConnectorLockFailure", "HighTemperature", "Mode3Error", "NoError", "PowerMeterFailure", "PowerSwitchFailure",
+     "ReaderFailure", "ResetFailure"),
 )
 """The eight error codes of 1.2 (1.5 added GroundFailure, OverCurrentFailure, UnderVoltage, WeakSignal, OtherError)."""
-
-AuthorizationStatus = _enum("AuthorizationStatus", m.AuthorizationStatus)
-RegistrationStatus = _enum(
-    "RegistrationStatus", m.RegistrationStatus, (m.RegistrationStatus.ACCEPTED, m.RegistrationStatus.REJECTED)
+ChargePointStatus = _enum("ChargePointStatus", m.ConnectorStatus, ("Available", "Occupied", "Faulted", "Unavailable"))
+"""The four connector states of 1.2 (Reserved came with 1.5)."""
+FirmwareStatus = _enum(
+    "FirmwareStatus", m.FirmwareStatus, ("Downloaded", "DownloadFailed", "InstallationFailed", "Installed")
 )
-ChargePointErrorCode = _enum("ChargePointErrorCode", m.ChargePointErrorCode, ERROR_CODES)
-ChargePointStatus = _enum("ChargePointStatus", m.ConnectorStatus, CONNECTOR_STATUSES)
-FirmwareStatus = _enum("FirmwareStatus", m.FirmwareStatus)
-DiagnosticsStatus = _enum("DiagnosticsStatus", m.DiagnosticsStatus)
+DiagnosticsStatus = _enum("DiagnosticsStatus", m.DiagnosticsStatus, ("Uploaded", "UploadFailed"))
 
 
 class _Type(ComplexModel):

@@ -1,17 +1,24 @@
-"""OCPP 1.5 over SOAP: the add-on that translates ``urn://Ocpp/Cs/2012/06/`` messages to domain commands."""
+"""OCPP 1.5 over SOAP (``urn://Ocpp/Cs/2012/06/`` and ``urn://Ocpp/Cp/2012/06/``): the version's edge."""
 
 from __future__ import annotations
 
-from ...domain.model import Protocol
-from ..addon import AddOn
-from .central_system import CentralSystemService
-from .types import TNS
+from ...domain.versions import Protocol
+from ..edge import CENTRAL_SYSTEM, CHARGE_POINT, Service, VersionEdge
+from . import central_system, charge_point, charge_point_types, types
 
-ADDON = AddOn(
-    protocol=Protocol.OCPP15_SOAP,
-    version="1.5",
-    namespace=TNS,
-    service=CentralSystemService,
-    path="/services/centralSystemServiceOcpp15",
+PROTOCOL = Protocol.OCPP15_SOAP
+
+EDGE = VersionEdge(
+    protocol=PROTOCOL,
+    central_system=Service(
+        CENTRAL_SYSTEM, PROTOCOL.number, types.TNS, types, central_system.CentralSystemService,
+        "/services/centralSystemServiceOcpp15", PROTOCOL.station_operations,
+    ),
+    charge_point=Service(
+        CHARGE_POINT, PROTOCOL.number, charge_point_types.TNS, charge_point_types, charge_point.ChargePointService,
+        "/ChargePointService", PROTOCOL.operator_operations,
+    ),
+    translations=central_system.TRANSLATIONS,
+    readings_writer=central_system.READINGS_WRITER,
     declares_response_actions=True,
 )

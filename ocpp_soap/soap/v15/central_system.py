@@ -1,15 +1,16 @@
-"""The OCPP 1.5 CentralSystemService: each operation translates its request into a domain command and the
-command's result into the response. Nothing else happens here."""
+"""The OCPP 1.5 CentralSystemService: its operations built from the registry, and how 1.5 writes meter readings
+(values as text with their metadata in attributes), read by us and written by a simulated station. Everything else
+crosses the edge as in every version."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from spyne import ServiceBase
-
-from ...domain import commands
 from ...domain import model as m
-from ..translation import bare, boot_details, boot_response, id_tag_info, optional_enum
+from ...domain.versions import Protocol
+from ..edge import CENTRAL_SYSTEM, ReadingsWriter
+from ..services import build_service
+from ..station_messages import optional_enum, translations
 from . import types as t
 
 
@@ -33,95 +34,34 @@ def meter_readings(values: list[Any] | None) -> tuple[m.MeterReading, ...]:
     )
 
 
-class CentralSystemService(ServiceBase):
-    @bare(t.AuthorizeRequest, t.AuthorizeResponse, "Authorize")
-    def Authorize(ctx: Any, req: t.AuthorizeRequest) -> t.AuthorizeResponse:
-        info = ctx.udc.dispatch(commands.AuthorizeIdTag(ctx.udc.origin, id_tag=req.idTag))
-        return t.AuthorizeResponse(idTagInfo=id_tag_info(info, t.IdTagInfo))
+def write_readings(readings: tuple[m.MeterReading, ...]) -> list[dict[str, Any]]:
+    """Readings as a 1.5 station writes them (zeep's ``_value_1`` is the element's text)."""
+    return [
+        {
+            "timestamp": reading.timestamp,
+            "value": [
+                {
+                    "_value_1": sampled.value,
+                    **{
+                        name: getattr(sampled, name).value
+                        for name in ("context", "format", "measurand", "location", "unit")
+                        if getattr(sampled, name) is not None
+                    },
+                }
+                for sampled in reading.values
+            ],
+        }
+        for reading in readings
+    ]
 
-    @bare(t.BootNotificationRequest, t.BootNotificationResponse, "BootNotification")
-    def BootNotification(ctx: Any, req: t.BootNotificationRequest) -> t.BootNotificationResponse:
-        result = ctx.udc.dispatch(commands.BootChargingStation(ctx.udc.origin, details=boot_details(req)))
-        return boot_response(result, t.BootNotificationResponse)
 
-    @bare(t.DataTransferRequest, t.DataTransferResponse, "DataTransfer")
-    def DataTransfer(ctx: Any, req: t.DataTransferRequest) -> t.DataTransferResponse:
-        result = ctx.udc.dispatch(
-            commands.ReceiveDataTransfer(ctx.udc.origin, vendor_id=req.vendorId, message_id=req.messageId, data=req.data)
-        )
-        return t.DataTransferResponse(status=result.status.value, data=result.data)
-
-    @bare(t.DiagnosticsStatusNotificationRequest, t.DiagnosticsStatusNotificationResponse, "DiagnosticsStatusNotification")
-    def DiagnosticsStatusNotification(ctx: Any, req: Any) -> t.DiagnosticsStatusNotificationResponse:
-        ctx.udc.dispatch(commands.UpdateDiagnosticsStatus(ctx.udc.origin, status=m.DiagnosticsStatus(req.status)))
-        return t.DiagnosticsStatusNotificationResponse()
-
-    @bare(t.FirmwareStatusNotificationRequest, t.FirmwareStatusNotificationResponse, "FirmwareStatusNotification")
-    def FirmwareStatusNotification(ctx: Any, req: Any) -> t.FirmwareStatusNotificationResponse:
-        ctx.udc.dispatch(commands.UpdateFirmwareStatus(ctx.udc.origin, status=m.FirmwareStatus(req.status)))
-        return t.FirmwareStatusNotificationResponse()
-
-    @bare(None, t.HeartbeatResponse, "Heartbeat")
-    def Heartbeat(ctx: Any) -> t.HeartbeatResponse:
-        result = ctx.udc.dispatch(commands.RecordHeartbeat(ctx.udc.origin))
-        return t.HeartbeatResponse(currentTime=result.current_time)
-
-    @bare(t.MeterValuesRequest, t.MeterValuesResponse, "MeterValues")
-    def MeterValues(ctx: Any, req: t.MeterValuesRequest) -> t.MeterValuesResponse:
-        ctx.udc.dispatch(
-            commands.RecordMeterValues(
-                ctx.udc.origin,
-                connector_id=req.connectorId,
-                readings=meter_readings(req.values),
-                transaction_id=req.transactionId,
-            )
-        )
-        return t.MeterValuesResponse()
-
-    @bare(t.StartTransactionRequest, t.StartTransactionResponse, "StartTransaction")
-    def StartTransaction(ctx: Any, req: t.StartTransactionRequest) -> t.StartTransactionResponse:
-        result = ctx.udc.dispatch(
-            commands.StartTransaction(
-                ctx.udc.origin,
-                connector_id=req.connectorId,
-                id_tag=req.idTag,
-                timestamp=req.timestamp,
-                meter_start=req.meterStart,
-                reservation_id=req.reservationId,
-            )
-        )
-        return t.StartTransactionResponse(
-            transactionId=result.transaction_id, idTagInfo=id_tag_info(result.id_tag_info, t.IdTagInfo)
-        )
-
-    @bare(t.StatusNotificationRequest, t.StatusNotificationResponse, "StatusNotification")
-    def StatusNotification(ctx: Any, req: t.StatusNotificationRequest) -> t.StatusNotificationResponse:
-        ctx.udc.dispatch(
-            commands.UpdateConnectorStatus(
-                ctx.udc.origin,
-                connector_id=req.connectorId,
-                status=m.ConnectorStatus(req.status),
-                error_code=m.ChargePointErrorCode(req.errorCode),
-                info=req.info,
-                timestamp=req.timestamp,
-                vendor_id=req.vendorId,
-                vendor_error_code=req.vendorErrorCode,
-            )
-        )
-        return t.StatusNotificationResponse()
-
-    @bare(t.StopTransactionRequest, t.StopTransactionResponse, "StopTransaction")
-    def StopTransaction(ctx: Any, req: t.StopTransactionRequest) -> t.StopTransactionResponse:
-        readings = tuple(r for data in req.transactionData or () for r in meter_readings(data.values))
-        result = ctx.udc.dispatch(
-            commands.StopTransaction(
-                ctx.udc.origin,
-                transaction_id=req.transactionId,
-                timestamp=req.timestamp,
-                meter_stop=req.meterStop,
-                id_tag=req.idTag,
-                transaction_data=readings,
-            )
-        )
-        info = result.id_tag_info
-        return t.StopTransactionResponse(idTagInfo=id_tag_info(info, t.IdTagInfo) if info is not None else None)
+READINGS_WRITER = ReadingsWriter(
+    meter_values=lambda readings: {"values": write_readings(readings)},
+    transaction_data=lambda readings: {"transactionData": [{"values": write_readings(readings)}]} if readings else {},
+)
+CentralSystemService = build_service(CENTRAL_SYSTEM, t, Protocol.OCPP15_SOAP.station_operations)
+TRANSLATIONS = translations(
+    Protocol.OCPP15_SOAP,
+    meter_readings=lambda req: meter_readings(req.values),
+    transaction_data=lambda req: tuple(r for data in req.transactionData or () for r in meter_readings(data.values)),
+)

@@ -37,14 +37,14 @@ DataTransferStatus = _enum("DataTransferStatus", m.DataTransferStatus)
 # Request enumerations the domain models for operator commands
 ResetType = _enum("ResetType", sr.ResetType)
 AvailabilityType = _enum("AvailabilityType", sr.AvailabilityType)
-UpdateType = _enum("UpdateType", sr.UpdateType)
+UpdateType = _enum("UpdateType", m.UpdateType)
 
 # Answer statuses
-UnlockStatus = _enum("UnlockStatus", sr.UnlockStatus)
+UnlockStatus = _enum("UnlockStatus", sr.UnlockStatus, ("Accepted", "Rejected"))
 ResetStatus = _enum("ResetStatus", sr.ResetStatus)
 AvailabilityStatus = _enum("AvailabilityStatus", sr.AvailabilityStatus)
 ClearCacheStatus = _enum("ClearCacheStatus", sr.ClearCacheStatus)
-ConfigurationStatus = _enum("ConfigurationStatus", sr.ConfigurationStatus)
+ConfigurationStatus = _enum("ConfigurationStatus", sr.ConfigurationStatus, ("Accepted", "Rejected", "NotSupported"))
 RemoteStartStopStatus = _enum("RemoteStartStopStatus", sr.RemoteStartStopStatus)
 CancelReservationStatus = _enum("CancelReservationStatus", sr.CancelReservationStatus)
 ReservationStatus = _enum("ReservationStatus", sr.ReservationStatus)

@@ -29,16 +29,38 @@ IccidString = simple_string("IccidString", TNS, max_len=20)
 ImsiString = simple_string("ImsiString", TNS, max_len=20)
 MeterSerialNumber = simple_string("MeterSerialNumber", TNS, max_len=25)
 MeterType = simple_string("MeterType", TNS, max_len=25)
-ReadingContext = _enum("ReadingContext", m.ReadingContext)
-Measurand = _enum("Measurand", m.Measurand)
+ReadingContext = _enum(
+    "ReadingContext", m.ReadingContext,
+    ("Interruption.Begin", "Interruption.End", "Sample.Clock", "Sample.Periodic", "Transaction.Begin",
+     "Transaction.End"),
+)
+Measurand = _enum(
+    "Measurand", m.Measurand,
+    ("Energy.Active.Export.Register", "Energy.Active.Import.Register", "Energy.Reactive.Export.Register",
+     "Energy.Reactive.Import.Register", "Energy.Active.Export.Interval", "Energy.Active.Import.Interval",
+     "Energy.Reactive.Export.Interval", "Energy.Reactive.Import.Interval", "Power.Active.Export",
+     "Power.Active.Import", "Power.Reactive.Export", "Power.Reactive.Import", "Current.Export", "Current.Import",
+     "Voltage", "Temperature"),
+)
 ValueFormat = _enum("ValueFormat", m.ValueFormat)
-UnitOfMeasure = _enum("UnitOfMeasure", m.UnitOfMeasure)
-Location = _enum("Location", m.Location)
-RegistrationStatus = simple_string("RegistrationStatus", TNS, values=["Accepted", "Rejected"])
-ChargePointErrorCode = _enum("ChargePointErrorCode", m.ChargePointErrorCode)
-ChargePointStatus = _enum("ChargePointStatus", m.ConnectorStatus)
-FirmwareStatus = _enum("FirmwareStatus", m.FirmwareStatus)
-DiagnosticsStatus = _enum("DiagnosticsStatus", m.DiagnosticsStatus)
+UnitOfMeasure = _enum(
+    "UnitOfMeasure", m.UnitOfMeasure, ("Wh", "kWh", "varh", "kvarh", "W", "kW", "var", "kvar", "Amp", "Volt", "Celsius")
+)
+Location = _enum("Location", m.Location, ("Inlet", "Outlet", "Body"))
+RegistrationStatus = _enum("RegistrationStatus", m.RegistrationStatus, ("Accepted", "Rejected"))
+ChargePointErrorCode = _enum(
+    "ChargePointErrorCode", m.ChargePointErrorCode,
+    ("ConnectorLockFailure", "HighTemperature", "Mode3Error", "NoError", "PowerMeterFailure", "PowerSwitchFailure",
+     "ReaderFailure", "ResetFailure", "GroundFailure", "OverCurrentFailure", "UnderVoltage", "WeakSignal",
+     "OtherError"),
+)
+ChargePointStatus = _enum(
+    "ChargePointStatus", m.ConnectorStatus, ("Available", "Occupied", "Faulted", "Unavailable", "Reserved")
+)
+FirmwareStatus = _enum(
+    "FirmwareStatus", m.FirmwareStatus, ("Downloaded", "DownloadFailed", "InstallationFailed", "Installed")
+)
+DiagnosticsStatus = _enum("DiagnosticsStatus", m.DiagnosticsStatus, ("Uploaded", "UploadFailed"))
 DataTransferStatus = _enum("DataTransferStatus", m.DataTransferStatus)
 
 

@@ -1,10 +1,10 @@
-"""The SOAP side of the message log: what each station exchange is written as, how a resend is recognised, and
-the retention that keeps the log from growing for ever.
+"""The message log as the central system writes it: what each exchange with a station is written as, the key
+a resend is recognised by, and the retention that keeps the log from growing for ever.
 
-Successful requests are logged by the processor inside the request's own transaction (so the entry, and the key
-that answers a resend, exist exactly when the effects do). Faults, and everything that never reached an add-on,
-are logged here in a short transaction of their own, on a best-effort basis: a database that cannot take the log
-entry is the reason for many of those faults in the first place.
+Answered requests are logged by the inbound pipeline inside the request's own transaction (so the entry, and the
+key that answers a resend, exist exactly when the effects do). Faults, and everything that never reached a
+version's service, are logged here in a short transaction of their own, on a best-effort basis: a database that
+cannot take the log entry is the reason for many of those faults in the first place.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 
 from lxml import etree
 
-from ..bus import MessageBus
-from ..domain.errors import ConcurrencyConflict, StorageUnavailable
-from ..domain.message_log import Direction, LoggedExchange, StoredAnswer, clipped, wire_text
+from ...domain.errors import ConcurrencyConflict, StorageUnavailable
+from ...domain.message_log import Direction, MessageLogEntry, StoredAnswer, clipped, wire_text
+from ...domain.ports import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +32,16 @@ PRUNE_BATCH = 5000
 PRUNE_BATCHES_PER_ROUND = 50
 
 
-class MessageJournal:
+class MessageLog:
     def __init__(
         self,
-        bus: MessageBus,
+        uow_factory: Callable[[], UnitOfWork],
         clock: Callable[[], datetime],
         *,
         resend_window_s: int,
         retention_days: int,
     ) -> None:
-        self._bus = bus
+        self._uow_factory = uow_factory
         self.clock = clock
         self.resend_window = timedelta(seconds=resend_window_s)
         # The log is kept for the retention, and never shorter than the resend window needs it.
@@ -68,17 +68,15 @@ class MessageJournal:
         digest.update(etree.tostring(body, method="c14n"))
         return digest.hexdigest()
 
-    def stored_answer(self, dedupe_key: str) -> StoredAnswer | None:
+    def stored_answer(self, uow: UnitOfWork, dedupe_key: str) -> StoredAnswer | None:
         """The answer already given to this request, if it was given within the resend window.
 
         An older entry with the same key is an old request that happens to look the same (a MessageID counter
-        that came round again): its key is dropped so that the new request can be processed and keep its own."""
-        with self._bus.unit_of_work() as uow:
-            stored = uow.message_log.answer_for(dedupe_key)
-            if stored is None or stored.at >= self.clock() - self.resend_window:
-                return stored
-            uow.message_log.forget_key(dedupe_key)
-            uow.commit()
+        that came round again): its key is dropped, in ``uow``, so that the new request keeps its own."""
+        stored = uow.message_log.answer_for(dedupe_key)
+        if stored is None or stored.at >= self.clock() - self.resend_window:
+            return stored
+        uow.message_log.forget_key(dedupe_key)
         return None
 
     # -- writing entries --------------------------------------------------------------------------------------
@@ -97,9 +95,9 @@ class MessageJournal:
         response: bytes,
         error: str | None = None,
         dedupe_key: str | None = None,
-    ) -> LoggedExchange:
+    ) -> MessageLogEntry:
         self.start_pruning()  # whoever logs in this process keeps the log pruned (a pid check when running)
-        return LoggedExchange(
+        return MessageLogEntry(
             at=started_at,
             direction=Direction.FROM_STATION,
             charge_box_id=charge_box_id,
@@ -115,10 +113,10 @@ class MessageJournal:
             dedupe_key=dedupe_key,
         )
 
-    def record(self, entry: LoggedExchange) -> None:
+    def record(self, entry: MessageLogEntry) -> None:
         """Log an exchange in a transaction of its own; a failure to do so is logged, never raised."""
         try:
-            with self._bus.unit_of_work() as uow:
+            with self._uow_factory() as uow:
                 uow.message_log.add(entry)
                 uow.commit()
         except (StorageUnavailable, ConcurrencyConflict) as exc:
@@ -146,7 +144,7 @@ class MessageJournal:
         cutoff = self.clock() - self.retention
         removed = 0
         for _ in range(PRUNE_BATCHES_PER_ROUND):
-            with self._bus.unit_of_work() as uow:
+            with self._uow_factory() as uow:
                 count = uow.message_log.prune(cutoff, PRUNE_BATCH)
                 uow.commit()
             removed += count
@@ -156,19 +154,19 @@ class MessageJournal:
 
 
 
-def _prune_forever(journal_ref: weakref.ref[MessageJournal]) -> None:
-    """Prune now and then for as long as the journal is in use (the thread ends once the app is gone)."""
+def _prune_forever(log_ref: weakref.ref[MessageLog]) -> None:
+    """Prune now and then for as long as the log is in use (the thread ends once the app is gone)."""
     while True:
         time.sleep(PRUNE_EVERY_S * random.uniform(0.8, 1.2))  # spread the workers' rounds apart
-        journal = journal_ref()
-        if journal is None:
+        message_log = log_ref()
+        if message_log is None:
             return
         try:
-            removed = journal.prune()
+            removed = message_log.prune()
             if removed:
-                logger.info("message log: %d entries older than %s removed", removed, journal.retention)
+                logger.info("message log: %d entries older than %s removed", removed, message_log.retention)
         except (StorageUnavailable, ConcurrencyConflict) as exc:
             logger.debug("message log not pruned this round: %s", exc)
         except Exception:
             logger.exception("message log not pruned this round")
-        del journal
+        del message_log

@@ -1,6 +1,6 @@
-"""The add-ons this central system serves, and the WSGI endpoints built from them (once, at start).
+"""The central system's SOAP endpoints, built once at start from the version registry.
 
-Each add-on has its own URL; :data:`SHARED_PATH` serves them all and picks the add-on by the namespace of the
+Each version has its own URL; :data:`SHARED_PATH` serves them all and picks the version by the namespace of the
 request's body element, so a station can be pointed at one URL whatever version it speaks. GET ``?wsdl`` on the
 shared URL answers a small XML index that says where each version's WSDL is.
 """
@@ -8,66 +8,56 @@ shared URL answers a small XML index that says where each version's WSDL is.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from lxml import etree
 
-from ..bus import MessageBus
-from .addon import AddOn
+from ...bus import MessageBus
+from ..edge import edges
+from ..wsdl import WsdlDocument
 from .endpoint import EndpointInfo, SoapEndpoint
-from .message_journal import MessageJournal
-from .processor import AddOnProcessor
-from .v12 import ADDON as OCPP12
-from .v15 import ADDON as OCPP15
+from .message_log import MessageLog
+from .pipeline import CentralSystemVersion, InboundPipeline
 
-ADDONS: tuple[AddOn, ...] = (OCPP12, OCPP15)
 SHARED_PATH = "/services/CentralSystemService"
 INDEX_NS = "urn:ocpp-soap:service-index"
 """Namespace of the document GET ``?wsdl`` answers on the shared URL (ours, not an OCPP one)."""
 
 
-def addon_for_version(version: str) -> AddOn:
-    """The central-system add-on of an OCPP version ("1.2", "1.5")."""
-    for addon in ADDONS:
-        if addon.version == version:
-            return addon
-    raise ValueError(f"no central-system service for OCPP {version!r}; known: {', '.join(a.version for a in ADDONS)}")
-
-
 def build_endpoints(
-    bus: MessageBus, *, max_body: int, public_url: str | None, journal: MessageJournal | None = None
+    bus: MessageBus,
+    *,
+    max_body: int,
+    public_url: str | None,
+    clock: Callable[[], datetime],
+    message_log: MessageLog | None = None,
 ) -> dict[str, SoapEndpoint]:
-    """Path -> endpoint: one per add-on, plus the shared URL that routes by body namespace."""
-    from .wsdl import WsdlDocument
-
-    processors = {addon.namespace: AddOnProcessor(addon, bus, journal=journal) for addon in ADDONS}
+    """Path -> endpoint: one per version, plus the shared URL that routes by body namespace."""
+    versions = [CentralSystemVersion.of(edge) for edge in edges()]
     endpoints: dict[str, SoapEndpoint] = {}
-    for processor in processors.values():
-        addon = processor.addon
-        endpoints[addon.path] = SoapEndpoint(
-            {addon.namespace: processor},
-            info=EndpointInfo(f"OCPP {addon.version} central system (SOAP)", WsdlDocument(addon, processor.app).render),
-            max_body=max_body,
+    for version in versions:
+        edge = version.edge
+        pipeline = InboundPipeline([version], bus, message_log, max_body=max_body, clock=clock, routing=False)
+        endpoints[edge.central_system.path] = SoapEndpoint(
+            pipeline,
+            info=EndpointInfo(f"OCPP {edge.number} central system (SOAP)", WsdlDocument(edge, version.codec).render),
             public_url=public_url,
-            routing=False,
-            journal=journal,
         )
-    versions = ", ".join(addon.version for addon in ADDONS)
+    numbers = ", ".join(version.edge.number for version in versions)
+    shared = InboundPipeline(versions, bus, message_log, max_body=max_body, clock=clock, routing=True)
     endpoints[SHARED_PATH] = SoapEndpoint(
-        processors,
+        shared,
         info=EndpointInfo(
-            f"OCPP central system (SOAP) for OCPP {versions}: the namespace of the request body picks the version; "
+            f"OCPP central system (SOAP) for OCPP {numbers}: the namespace of the request body picks the version; "
             "?wsdl lists where each version's WSDL is",
-            service_index(ADDONS),
+            service_index(versions),
         ),
-        max_body=max_body,
         public_url=public_url,
-        routing=True,
-        journal=journal,
     )
     return endpoints
 
 
-def service_index(addons: Sequence[AddOn]) -> Callable[[str], bytes]:
+def service_index(versions: Sequence[CentralSystemVersion]) -> Callable[[str], bytes]:
     """What GET ``?wsdl`` on the shared URL answers, given that URL (as the endpoint's ``address()`` built it).
 
     There is no single WSDL for several OCPP versions (each has its own namespace and a SOAP client binds to
@@ -83,14 +73,15 @@ def service_index(addons: Sequence[AddOn]) -> Callable[[str], bytes]:
                 "of the request body picks the version. A SOAP client needs the WSDL of its version: see each <wsdl>. "
             )
         )
-        for addon in addons:
-            endpoint = base + addon.path
+        for version in versions:
+            edge = version.edge
+            endpoint = base + edge.central_system.path
             service = etree.SubElement(
                 root,
                 f"{{{INDEX_NS}}}service",
-                version=addon.version,
-                namespace=addon.namespace,
-                protocol=addon.protocol.value,
+                version=edge.number,
+                namespace=edge.central_system.namespace,
+                protocol=edge.protocol.value,
             )
             etree.SubElement(service, f"{{{INDEX_NS}}}endpoint").text = endpoint
             etree.SubElement(service, f"{{{INDEX_NS}}}wsdl").text = f"{endpoint}?wsdl"
