@@ -18,6 +18,7 @@ from .bootstrap import Gateway, bootstrap
 from .config import ConfigurationError, Settings
 from .forwarded import TrustedProxyMiddleware
 from .logging_setup import configure_logging
+from .soap.addressing import MessageIds, new_message_id
 from .soap.inbound.endpoints import build_endpoints
 from .soap.inbound.message_log import MessageLog
 
@@ -49,7 +50,11 @@ class GatewayApp:
         return self.web(environ, start_response)
 
 
-def create_app(settings: Settings | None = None, *, gateway: Gateway | None = None) -> GatewayApp:
+def create_app(
+    settings: Settings | None = None, *, gateway: Gateway | None = None, message_ids: MessageIds = new_message_id
+) -> GatewayApp:
+    """The gateway's WSGI app; ``message_ids`` makes the MessageIDs of our SOAP answers (random UUIDs; a fixed
+    sequence in tests that compare exact bytes)."""
     from webapp import create_webapp
 
     settings = settings or Settings.from_env()
@@ -66,6 +71,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         public_url=settings.public_url,
         clock=gateway.clock,
         message_log=message_log,
+        message_ids=message_ids,
     )
     web = create_webapp(gateway)
     return GatewayApp(gateway, dict(endpoints), web.wsgi_app, message_log)

@@ -7,6 +7,7 @@ database of its own on that server, copied from a template migrated once per ses
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
@@ -41,6 +42,41 @@ SHARED = REPO.parent / "shared" / "ocpp-reference"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 quiet_spyne()
+
+
+class OutsideNetwork(AssertionError):
+    """A test tried to reach beyond this machine: tests talk to loopback only."""
+
+
+def _loopback_only(address: object) -> None:
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        try:
+            loopback = ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise OutsideNetwork(f"a test tried to connect to {address!r}; tests may only use loopback addresses")
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that opens a connection beyond loopback (an IP socket to another host): what CI and the
+    developers' machines may reach is nobody's business but loopback. Unix sockets and loopback are fine."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def connect(self: socket.socket, address: object) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _loopback_only(address)
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _loopback_only(address)
+        return real_connect_ex(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
 
 
 def official_wsdl(name: str) -> Path:

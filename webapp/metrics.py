@@ -10,13 +10,14 @@ gets 403 (401 for a wrong or missing token when a token is configured).
 from __future__ import annotations
 
 import hmac
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from ocpp_soap import metrics
+from ocpp_soap.domain.model import online_since
 from ocpp_soap.forwarded import ENVIRON_KEY, Network, address_in, parse_networks
 from ocpp_soap.persistence import orm
 
@@ -67,7 +68,7 @@ def _refusal(status: int, text: str) -> Response:
 
 def _stored_state(engine: Engine, heartbeat_interval: int) -> metrics.StateGauges:
     """Stations seen within two heartbeat intervals, and transactions not yet stopped, as stored now."""
-    since = datetime.now(UTC) - timedelta(seconds=2 * heartbeat_interval)
+    since = online_since(datetime.now(UTC), heartbeat_interval)
     with Session(engine) as session:
         online = session.scalar(select(func.count()).select_from(orm.StationRow).where(orm.StationRow.last_seen_at >= since))
         open_transactions = session.scalar(

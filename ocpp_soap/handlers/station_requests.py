@@ -26,7 +26,7 @@ from ..domain.errors import (
     UnknownReservation,
     UnknownStation,
 )
-from ..domain.message_log import Direction, MessageLogEntry, clipped
+from ..domain.message_log import Direction, MessageLogEntry, WireRecord, clipped
 from ..domain.model import (
     ConfigurationValue,
     LocalList,
@@ -93,14 +93,12 @@ def send_station_request(
             )
         )
         if result.wire is not None:
-            uow.message_log.add(_logged(station.charge_box_id, request.operation, now, result))
+            uow.message_log.add(_logged(station.charge_box_id, request.operation, now, result, result.wire))
         uow.commit()
     return dataclasses.replace(result, sent=sent, remarks=remarks, log_id=log_id)
 
 
-def _logged(charge_box_id: str, operation: str, at: datetime, result: Result) -> MessageLogEntry:
-    wire = result.wire
-    assert wire is not None  # checked by the caller
+def _logged(charge_box_id: str, operation: str, at: datetime, result: Result, wire: WireRecord) -> MessageLogEntry:
     return MessageLogEntry(
         at=at,
         direction=Direction.TO_STATION,
@@ -172,8 +170,7 @@ def follow(sent: Request, result: Result, uow: UnitOfWork, now: datetime) -> Rem
 
 @follow.register
 def _(sent: sr.RequestReserveNow, result: Result, uow: UnitOfWork, now: datetime) -> Remarks:
-    assert sent.reservation_id is not None  # prepare() assigned it
-    reservation = uow.reservations.get(sent.reservation_id)
+    reservation = uow.reservations.get(sent.reservation_id) if sent.reservation_id is not None else None
     if reservation is not None:
         # The station's ReservationStatus values are states of ours too; no answer at all means it failed.
         answer = result.answer
@@ -194,8 +191,7 @@ def _(sent: sr.RequestCancelReservation, result: Result, uow: UnitOfWork, now: d
 
 @follow.register
 def _(sent: sr.RequestSendLocalList, result: Result, uow: UnitOfWork, now: datetime) -> Remarks:
-    if result.status == sr.UpdateStatus.ACCEPTED:
-        assert sent.list_version is not None  # prepare() assigned it
+    if result.status == sr.UpdateStatus.ACCEPTED and sent.list_version is not None:  # prepare() filled it in
         local_list = uow.local_lists.get(sent.charge_box_id) or LocalList(sent.charge_box_id, 0, {}, now)
         local_list.apply(sent.update_type, sent.entries, sent.list_version, now)
         uow.local_lists.save(local_list)

@@ -33,15 +33,13 @@ def start_transaction(
     for previous in uow.transactions.open_on_connector(station.charge_box_id, cmd.connector_id):
         if previous.is_same_start(cmd.connector_id, cmd.id_tag, cmd.timestamp, cmd.meter_start):
             # The station resent a start whose answer it never got: same transaction, same verdict.
-            assert previous.transaction_id is not None
             same = authorize(tag, now)
             return messages.StartTransactionResult(
-                previous.transaction_id, IdTagInfo(previous.start_status, same.expiry_date, same.parent_id_tag)
+                previous.stored_id, IdTagInfo(previous.start_status, same.expiry_date, same.parent_id_tag)
             )
         previous.supersede(cmd.timestamp)
         uow.transactions.save(previous)
-        assert previous.transaction_id is not None
-        uow.events.append(events.TransactionSuperseded(station.charge_box_id, previous.transaction_id, cmd.connector_id))
+        uow.events.append(events.TransactionSuperseded(station.charge_box_id, previous.stored_id, cmd.connector_id))
     info = authorize(tag, now, in_open_transaction=uow.transactions.has_open_for_tag(cmd.id_tag))
     transaction = Transaction(
         charge_box_id=station.charge_box_id,

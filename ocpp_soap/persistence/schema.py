@@ -79,7 +79,8 @@ def _scripts() -> ScriptDirectory:
 
 def head_revision() -> str:
     head = _scripts().get_current_head()
-    assert head is not None, "no migration scripts found"
+    if head is None:
+        raise RuntimeError("no migration scripts found in the installed package")
     return head
 
 

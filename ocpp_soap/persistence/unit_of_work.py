@@ -10,20 +10,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..domain.errors import ConcurrencyConflict, ConnectionLost, StorageUnavailable
 from ..domain.events import Event
 from .database import first_line
-from .message_log_repository import SqlMessageLogRepository
 from .repositories import (
+    SqlCommandLogRepository,
+    SqlConfigurationRepository,
     SqlConnectorRepository,
     SqlDataTransferRepository,
     SqlIdTagRepository,
+    SqlLocalListRepository,
+    SqlMessageLogRepository,
     SqlMeterValueRepository,
+    SqlReservationRepository,
     SqlStationRepository,
     SqlTransactionRepository,
-)
-from .station_state_repositories import (
-    SqlCommandLogRepository,
-    SqlConfigurationRepository,
-    SqlLocalListRepository,
-    SqlReservationRepository,
 )
 
 

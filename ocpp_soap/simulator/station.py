@@ -541,7 +541,8 @@ class SimulatedStation:
 
     def _send_stop(self, stopped: StoppedSession) -> None:
         session = stopped.session
-        assert session.started_at is not None
+        if session.started_at is None:  # never started: there is nothing to stop
+            return
         samples = [
             MeterSample(session.started_at, session.meter_start, context=ReadingContext.TRANSACTION_BEGIN),
             MeterSample(stopped.stopped_at, stopped.meter_stop, context=ReadingContext.TRANSACTION_END),

@@ -9,6 +9,7 @@ namespace wrong where the meaning is plain. Answers use the namespace the statio
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -103,12 +104,22 @@ def address_problem(address: str) -> str | None:
     return None
 
 
-def add_response_headers(header: etree._Element, request: RequestHeaders, action: str) -> None:
+MessageIds = Callable[[], str]
+"""Where the MessageIDs of our answers come from (a fixed sequence in tests that compare exact bytes)."""
+
+
+def new_message_id() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def add_response_headers(
+    header: etree._Element, request: RequestHeaders, action: str, message_ids: MessageIds = new_message_id
+) -> None:
     """Append wsa:Action, wsa:MessageID, wsa:RelatesTo (when the request had a MessageID) and wsa:To."""
     ns = request.wsa_namespace or WSA_NS
     anonymous = f"{ns}/anonymous" if ns != WSA_2004_NS else f"{WSA_2004_NS}/role/anonymous"
     etree.SubElement(header, f"{{{ns}}}Action").text = action
-    etree.SubElement(header, f"{{{ns}}}MessageID").text = f"urn:uuid:{uuid.uuid4()}"
+    etree.SubElement(header, f"{{{ns}}}MessageID").text = message_ids()
     if request.message_id:
         etree.SubElement(header, f"{{{ns}}}RelatesTo").text = request.message_id
     to = request.reply_to if request.reply_to and address_problem(request.reply_to) is None else anonymous

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .addressing import FAULT_ACTION, WSA_NS, RequestHeaders, add_response_headers
+from .addressing import FAULT_ACTION, WSA_NS, MessageIds, RequestHeaders, add_response_headers, new_message_id
 from .bodies import BodyCodec, Operation
 from .envelope import SoapVersion, new_envelope, to_bytes
 from .faults import SoapFault
@@ -47,13 +47,14 @@ class Reply:
 
 
 def answer_reply(
-    version: SoapVersion, headers: RequestHeaders, codec: BodyCodec, operation: Operation, response: Any
+    version: SoapVersion, headers: RequestHeaders, codec: BodyCodec, operation: Operation, response: Any,
+    message_ids: MessageIds = new_message_id,
 ) -> Reply:
     """The answer to ``operation``: ``response`` (an instance of its response type) with ``/OpResponse``."""
     envelope, header, body = new_envelope(version, {"wsa": headers.wsa_namespace or WSA_NS, "cs": codec.service.namespace})
     codec.write(operation, response, body)
     action = f"/{operation.name}Response"
-    add_response_headers(header, headers, action)
+    add_response_headers(header, headers, action, message_ids)
     return Reply(
         200, to_bytes(envelope), version.content_type(action), operation.name, headers.charge_box_identity,
         headers.message_id,
@@ -61,11 +62,12 @@ def answer_reply(
 
 
 def fault_reply(
-    version: SoapVersion, fault: SoapFault, headers: RequestHeaders | None = None, operation: str | None = None
+    version: SoapVersion, fault: SoapFault, headers: RequestHeaders | None = None, operation: str | None = None,
+    message_ids: MessageIds = new_message_id,
 ) -> Reply:
     headers = headers or RequestHeaders()
     envelope, header, body = new_envelope(version, {"wsa": headers.wsa_namespace or WSA_NS})
-    add_response_headers(header, headers, FAULT_ACTION)
+    add_response_headers(header, headers, FAULT_ACTION, message_ids)
     body.append(fault.to_element(version))
     return Reply(
         fault.status_for(version), to_bytes(envelope), version.content_type(FAULT_ACTION), operation,

@@ -17,15 +17,19 @@ FRAMEWORKS = ("spyne", "zeep", "lxml", "flask", "sqlalchemy", "werkzeug")
 OUTER_LAYERS = ("ocpp_soap.soap", "ocpp_soap.persistence", "ocpp_soap.webapp", "webapp")
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+def module_name(path: Path, root: Path = PACKAGE.parent) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def imported_modules(path: Path) -> set[str]:
+    return imported_modules_of(path, PACKAGE.parent)
+
+
+def imported_modules_of(path: Path, root: Path) -> set[str]:
     """Every module a file imports, anywhere in it (also inside functions), with relative imports resolved."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    package = module_name(path, root) if path.name == "__init__.py" else module_name(path, root).rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -78,6 +82,21 @@ def test_handlers_import_no_framework(path: Path) -> None:
 @pytest.mark.parametrize("path", python_files("handlers"), ids=lambda p: p.name)
 def test_handlers_do_not_reach_into_the_edges(path: Path) -> None:
     assert offending(imported_modules(path), OUTER_LAYERS) == set()
+
+
+@pytest.mark.parametrize("path", python_files("handlers"), ids=lambda p: p.name)
+def test_handlers_get_their_settings_from_the_bootstrap(path: Path) -> None:
+    assert offending(imported_modules(path), ("ocpp_soap.config",)) == set()
+
+
+WEBAPP = PACKAGE.parent / "webapp"
+
+
+@pytest.mark.parametrize("path", sorted(WEBAPP.rglob("*.py")), ids=lambda p: str(p.relative_to(WEBAPP)))
+def test_the_web_app_does_not_reach_into_the_soap_edge(path: Path) -> None:
+    """Which versions exist and what each has, the web app reads from the version registry, not the SOAP edge."""
+    modules = imported_modules_of(path, WEBAPP.parent)
+    assert offending(modules, ("ocpp_soap.soap",)) == set()
 
 
 def run_python(code: str) -> subprocess.CompletedProcess[str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
 
 from ocpp_soap.bootstrap import Gateway
-
-ONLINE_HEARTBEATS = 2  # a station is online while it has sent something within two heartbeat intervals
+from ocpp_soap.domain.model import online_since as online_threshold
 
 
 def gateway() -> Gateway:
@@ -22,4 +21,4 @@ def dispatch(command: Any) -> Any:
 
 
 def online_since() -> datetime:
-    return datetime.now(UTC) - timedelta(seconds=ONLINE_HEARTBEATS * gateway().settings.heartbeat_interval)
+    return online_threshold(datetime.now(UTC), gateway().settings.heartbeat_interval)

@@ -31,6 +31,7 @@ from .station_state import (
 )
 from .stations import (
     CHARGE_BOX_ID_MAX,
+    ONLINE_HEARTBEATS,
     BootDetails,
     DiagnosticsStatus,
     FirmwareStatus,
@@ -38,15 +39,16 @@ from .stations import (
     Station,
     StationBindingChange,
     StationOrigin,
+    online_since,
 )
 from .transactions import SUPERSEDED, StopReason, Transaction, UnknownTransactionStop
 
 __all__ = [
-    "CHARGE_BOX_ID_MAX", "ID_TOKEN_MAX", "SUPERSEDED", "AuthorizationStatus", "BootDetails", "ChargePointErrorCode",
+    "CHARGE_BOX_ID_MAX", "ID_TOKEN_MAX", "ONLINE_HEARTBEATS", "SUPERSEDED", "AuthorizationStatus", "BootDetails", "ChargePointErrorCode",
     "ConfigurationValue", "ConnectorStatus", "ConnectorStatusChange", "DataTransferRecord", "DataTransferStatus",
     "DiagnosticsStatus", "FirmwareStatus", "IdTag", "IdTagInfo", "LocalList", "LocalListEntry", "Location",
     "Measurand", "MeterReading", "MeterValueBatch", "Phase", "Protocol", "ReadingContext", "RegistrationStatus",
     "Reservation", "ReservationState", "SampledValue", "Station", "StationBindingChange", "StationOrigin",
     "StopReason", "Transaction", "UnitOfMeasure", "UnknownTransactionStop", "UpdateType", "ValueFormat",
-    "authorize",
+    "authorize", "online_since",
 ]

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..versions import Protocol
 
 CHARGE_BOX_ID_MAX = 255
 """The longest chargeBoxIdentity kept (the width of the stations key)."""
+
+ONLINE_HEARTBEATS = 2
+"""A station is online while it has sent something within this many heartbeat intervals."""
+
+
+def online_since(now: datetime, heartbeat_interval: int) -> datetime:
+    """The oldest last-seen time of a station that counts as online at ``now``."""
+    return now - timedelta(seconds=ONLINE_HEARTBEATS * heartbeat_interval)
 
 
 class RegistrationStatus(enum.StrEnum):

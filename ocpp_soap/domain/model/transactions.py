@@ -50,6 +50,13 @@ class Transaction:
     def is_open(self) -> bool:
         return self.stopped_at is None
 
+    @property
+    def stored_id(self) -> int:
+        """The id storage gave it; a transaction read from storage always has one."""
+        if self.transaction_id is None:
+            raise ValueError("this transaction has not been stored yet, so it has no id")
+        return self.transaction_id
+
     def stop(self, timestamp: datetime, meter_stop: int, id_tag: str | None, reason: str | None) -> None:
         self.stopped_at = timestamp
         self.meter_stop = meter_stop

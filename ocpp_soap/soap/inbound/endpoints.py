@@ -13,6 +13,7 @@ from datetime import datetime
 from lxml import etree
 
 from ...bus import MessageBus
+from ..addressing import MessageIds, new_message_id
 from ..edge import edges
 from ..wsdl import WsdlDocument
 from .endpoint import EndpointInfo, SoapEndpoint
@@ -31,20 +32,25 @@ def build_endpoints(
     public_url: str | None,
     clock: Callable[[], datetime],
     message_log: MessageLog | None = None,
+    message_ids: MessageIds = new_message_id,
 ) -> dict[str, SoapEndpoint]:
     """Path -> endpoint: one per version, plus the shared URL that routes by body namespace."""
     versions = [CentralSystemVersion.of(edge) for edge in edges()]
     endpoints: dict[str, SoapEndpoint] = {}
     for version in versions:
         edge = version.edge
-        pipeline = InboundPipeline([version], bus, message_log, max_body=max_body, clock=clock, routing=False)
+        pipeline = InboundPipeline(
+            [version], bus, message_log, max_body=max_body, clock=clock, routing=False, message_ids=message_ids
+        )
         endpoints[edge.central_system.path] = SoapEndpoint(
             pipeline,
             info=EndpointInfo(f"OCPP {edge.number} central system (SOAP)", WsdlDocument(edge, version.codec).render),
             public_url=public_url,
         )
     numbers = ", ".join(version.edge.number for version in versions)
-    shared = InboundPipeline(versions, bus, message_log, max_body=max_body, clock=clock, routing=True)
+    shared = InboundPipeline(
+        versions, bus, message_log, max_body=max_body, clock=clock, routing=True, message_ids=message_ids
+    )
     endpoints[SHARED_PATH] = SoapEndpoint(
         shared,
         info=EndpointInfo(

@@ -29,7 +29,7 @@ from ...domain.events import Event
 from ...domain.message_log import MessageLogEntry
 from ...domain.model import CHARGE_BOX_ID_MAX, StationOrigin
 from ...domain.ports import UnitOfWork
-from ..addressing import RequestHeaders, callback_address, read_headers
+from ..addressing import MessageIds, RequestHeaders, callback_address, new_message_id, read_headers
 from ..bodies import BodyCodec, Operation, qualify
 from ..edge import VersionEdge
 from ..envelope import Envelope, SoapVersion, header_blocks, split_envelope
@@ -92,6 +92,7 @@ class InboundPipeline:
         max_body: int,
         clock: Callable[[], datetime],
         routing: bool,
+        message_ids: MessageIds = new_message_id,
     ) -> None:
         self._versions = {version.namespace: version for version in versions}
         self._only = versions[0] if not routing else None
@@ -99,6 +100,7 @@ class InboundPipeline:
         self._log = message_log
         self._max_body = max_body
         self._clock = clock
+        self._message_ids = message_ids
 
     def __call__(self, http: HttpRequest) -> Reply:
         started = time.perf_counter()
@@ -109,10 +111,10 @@ class InboundPipeline:
             arrival = Arrival(data, arrival.at, started)
             reply = self._process(data, arrival, fallback)
         except SoapFault as fault:
-            reply = fault_reply(fault.version or fallback, fault)
+            reply = fault_reply(fault.version or fallback, fault, message_ids=self._message_ids)
         except Exception:
             logger.exception("unexpected error in SOAP endpoint")
-            reply = fault_reply(fallback, internal_fault())
+            reply = fault_reply(fallback, internal_fault(), message_ids=self._message_ids)
         self._record(http, arrival, reply, time.perf_counter() - started)
         return reply
 
@@ -127,7 +129,7 @@ class InboundPipeline:
             envelope = split_envelope(document)
             version = self._version_of(envelope)
         except SoapFault as fault:
-            return fault_reply(fault.version or fallback, fault, read_headers(header_blocks(document)))
+            return fault_reply(fault.version or fallback, fault, read_headers(header_blocks(document)), message_ids=self._message_ids)
         headers = read_headers(envelope.headers)
         operation: Operation | None = None
         try:
@@ -141,7 +143,7 @@ class InboundPipeline:
             # 4. and 5.
             return self._handle(request, message, arrival)
         except SoapFault as fault:
-            return fault_reply(envelope.version, fault, headers, operation.name if operation else None)
+            return fault_reply(envelope.version, fault, headers, operation.name if operation else None, message_ids=self._message_ids)
 
     def _version_of(self, envelope: Envelope) -> CentralSystemVersion:
         """The version of the body's namespace; a versioned endpoint also takes a body its station left unqualified."""
@@ -199,7 +201,7 @@ class InboundPipeline:
             if self._log is not None
             else None
         )
-        reply: Reply | None = None
+        reply: Reply
         events: list[Event] = []
         try:
             for attempt in attempts(f"{operation} of {origin.charge_box_id}"):
@@ -219,7 +221,6 @@ class InboundPipeline:
             logger.exception("station %s operation %s message %s failed", origin.charge_box_id, operation,
                              origin.message_id)
             raise internal_fault() from None
-        assert reply is not None  # attempts() ends with a reply or raises
         self._bus.publish_all(events)
         return reply
 
@@ -246,33 +247,19 @@ class InboundPipeline:
             raise fault_from_domain_error(error) from None
         version = request.version
         response = version.edge.translations[operation.name].to_response(result, version.edge.central_system.types)
-        reply = answer_reply(request.envelope.version, request.headers, version.codec, operation, response)
+        reply = answer_reply(
+            request.envelope.version, request.headers, version.codec, operation, response, self._message_ids
+        )
         if self._log is not None:
-            uow.message_log.add(self._entry(arrival, reply, dedupe_key=key))
+            uow.message_log.add(_entry(self._log, arrival, reply, dedupe_key=key))
             reply.logged = True
         return reply
 
     # -- 6. log -------------------------------------------------------------------------------------------------
 
-    def _entry(self, arrival: Arrival, reply: Reply, dedupe_key: str | None = None) -> MessageLogEntry:
-        assert self._log is not None
-        return self._log.entry(
-            started_at=arrival.at,
-            duration_s=time.perf_counter() - arrival.started,
-            charge_box_id=reply.charge_box_id,
-            operation=reply.operation,
-            message_id=reply.message_id,
-            outcome=reply.outcome,
-            http_status=reply.status,
-            request=arrival.raw,
-            response=reply.body,
-            error=reply.fault.reason if reply.fault is not None else None,
-            dedupe_key=dedupe_key,
-        )
-
     def _record(self, http: HttpRequest, arrival: Arrival, reply: Reply, seconds: float) -> None:
         if self._log is not None and not reply.logged:
-            self._log.record(self._entry(arrival, reply))
+            self._log.record(_entry(self._log, arrival, reply))
         outcome = reply.outcome
         metrics.record_exchange(reply.operation, outcome, seconds)
         # Every exchange is in the message log and the access log already; a line per answered message would be
@@ -293,3 +280,18 @@ class InboundPipeline:
             f" reason={reply.fault.reason!r}" if reply.fault is not None else "",
         )
 
+
+def _entry(message_log: MessageLog, arrival: Arrival, reply: Reply, dedupe_key: str | None = None) -> MessageLogEntry:
+    return message_log.entry(
+        started_at=arrival.at,
+        duration_s=time.perf_counter() - arrival.started,
+        charge_box_id=reply.charge_box_id,
+        operation=reply.operation,
+        message_id=reply.message_id,
+        outcome=reply.outcome,
+        http_status=reply.status,
+        request=arrival.raw,
+        response=reply.body,
+        error=reply.fault.reason if reply.fault is not None else None,
+        dedupe_key=dedupe_key,
+    )

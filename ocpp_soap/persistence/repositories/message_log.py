@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.message_log import MessageLogEntry, StoredAnswer
-from .core_execution import execute
-from .orm import MessageLogRow
+from ...domain.message_log import MessageLogEntry, StoredAnswer
+from ..core_execution import execute
+from ..orm import MessageLogRow
 
 _TABLE = MessageLogRow.__table__
 _INSERT = insert(_TABLE)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.model import (
+from ...domain.model import (
     AuthorizationStatus,
     ConfigurationValue,
     LocalList,
@@ -16,10 +16,10 @@ from ..domain.model import (
     Reservation,
     ReservationState,
 )
-from ..domain.station_requests import CommandLogEntry
-from ..json_values import to_jsonable
-from ..operations import to_wire
-from .orm import CommandLogRow, LocalListRow, ReservationRow, StationConfigurationRow
+from ...domain.station_requests import CommandLogEntry
+from ...json_values import to_jsonable
+from ...operations import to_wire
+from ..orm import CommandLogRow, LocalListRow, ReservationRow, StationConfigurationRow
 
 
 class SqlCommandLogRepository:
@@ -76,9 +76,10 @@ class SqlReservationRepository:
         )
 
     def save(self, reservation: Reservation) -> None:
-        assert reservation.reservation_id is not None
-        row = self._rows.get(reservation.reservation_id) or self._session.get(ReservationRow, reservation.reservation_id)
-        assert row is not None, "save() is for reservations added or loaded through this repository"
+        key = reservation.reservation_id
+        row = None if key is None else self._rows.get(key) or self._session.get(ReservationRow, key)
+        if row is None:
+            raise ValueError("save() is for reservations added or loaded through this repository")
         _reservation_to_row(reservation, row)
 
 
