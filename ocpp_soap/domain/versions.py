@@ -78,6 +78,14 @@ class Protocol(enum.StrEnum):
         return "v" + self.number.replace(".", "")
 
     @classmethod
+    def from_value(cls, value: str) -> Protocol:
+        """The member stored as ``value`` (``ocpp1.5-soap``); ValueError for anything else."""
+        for protocol in cls:
+            if protocol.value == value:
+                return protocol
+        raise ValueError(f"{value!r} is not a protocol; known: {', '.join(p.value for p in cls)}")
+
+    @classmethod
     def by_number(cls, number: str) -> Protocol:
         """The version numbered ``number`` ("1.5"); ValueError naming the known ones otherwise."""
         for protocol in cls:

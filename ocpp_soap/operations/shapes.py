@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any, TypeVar
 
 from ..domain.errors import InvalidInput
@@ -90,9 +89,14 @@ def has_shape(cls: object) -> bool:
     return isinstance(cls, type) and cls in _SHAPES
 
 
-@cache
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
 def _hints(cls: type[Any]) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
 
 
 def field_type(cls: type[Any], attribute: str) -> Any:

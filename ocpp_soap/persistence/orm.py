@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
 )
@@ -87,7 +88,7 @@ class StationRow(Base):
 
 
 class StationBindingChangeRow(Base):
-    """Each time a station re-booted with another protocol version, and so moved to another add-on."""
+    """Each time a station re-booted with another protocol version, and so moved to another version's edge."""
 
     __tablename__ = "station_binding_changes"
     __table_args__ = (Index("ix_station_binding_changes_station_time", "charge_box_id", "changed_at"),)
@@ -326,3 +327,11 @@ class OperatorAccountRow(Base):
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime]
+
+
+def table_of(row_class: type[Base]) -> Table:
+    """A mapped class's table, typed as the Table it is (Core statements on the station path are built on it)."""
+    table = row_class.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{row_class.__name__} is not mapped to a table")
+    return table

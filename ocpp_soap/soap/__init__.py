@@ -1,4 +1,5 @@
-"""The SOAP edge shared by every protocol version: parsing, envelopes, WS-Addressing, faults, WSDL and routing.
-
-Each version lives in its own add-on package (``v12``, ``v15``) with the same module names.
+"""The SOAP edge: what every protocol version shares (parsing, envelopes, WS-Addressing, faults, Spyne body
+reading and writing, WSDL building), the two directions (``inbound``: stations calling us; ``outbound``: us
+calling stations), and one package per version (``v12``, ``v15``) with the same module names, each exporting
+``EDGE`` (see :mod:`.edge`).
 """

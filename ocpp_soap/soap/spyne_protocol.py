@@ -1,4 +1,4 @@
-"""The Spyne protocol our add-ons read and write message bodies with.
+"""The Spyne protocol every version's services read and write message bodies with.
 
 Spyne does the (soft) schema validation; this subclass makes its answers useful to a station's engineer
 (faults name the element path, e.g. ``bootNotificationRequest/chargePointModel``, and what is wrong with it:
@@ -65,9 +65,9 @@ class OcppBodyProtocol(Soap12):
             _prefix_path(fault, element)
             raise
         except (ValueError, TypeError, OverflowError) as exc:
-            fault = Fault("Client.ValidationError", _shorten(str(exc), element.text))
-            _prefix_path(fault, element)
-            raise fault from None
+            refused = Fault("Client.ValidationError", _shorten(str(exc), element.text))
+            _prefix_path(refused, element)
+            raise refused from None
 
     def _check_attributes(self, cls: Any, element: etree._Element) -> None:
         """Spyne reads XML attributes without validating them (a meter value's ``unit="parsec"`` would reach the
@@ -133,9 +133,10 @@ def _value_problem(attrs: Any, cls: Any, value: str, *, has_children: bool) -> s
     min_len = getattr(attrs, "min_len", None)
     if isinstance(min_len, int) and len(value) < min_len:
         return f"{shown} is {len(value)} characters long; at least {min_len} are required"
+    name = cls.get_type_name()  # a Spyne model class
     if isinstance(cls, type) and issubclass(cls, Decimal):
-        return f"{shown} is out of range for {cls.get_type_name()}"
-    return f"{shown} is not a valid {cls.get_type_name()}"
+        return f"{shown} is out of range for {name}"
+    return f"{shown} is not a valid {name}"
 
 
 def _occurrence_problem(protocol: OcppBodyProtocol, cls: Any, element: etree._Element, member: str) -> str:

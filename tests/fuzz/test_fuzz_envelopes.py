@@ -195,7 +195,7 @@ class Capture(logging.Handler):
         return records
 
 
-WATCHED = ("ocpp_soap", "ocpp_soap.soap.processor", "ocpp_soap.exchange", "spyne")
+WATCHED = ("ocpp_soap", "ocpp_soap.soap.inbound.pipeline", "ocpp_soap.exchange", "spyne")
 
 
 @dataclass

@@ -74,7 +74,7 @@ def supported_operations(protocol: Protocol | str | None) -> tuple[str, ...]:
     if protocol is None:
         return ()
     try:
-        operations = Protocol(str(protocol)).operator_operations
+        operations = Protocol.from_value(str(protocol)).operator_operations
     except ValueError:
         return ()
     return tuple(operation for operation in sorted(SPECS) if operation in operations)

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import text
 
 from ocpp_soap.persistence.orm import Base, UtcDateTime
@@ -14,7 +15,7 @@ from ocpp_soap.persistence.orm import Base, UtcDateTime
 MIGRATION_LOCK_ID = 0x0C99_50A9
 
 
-def render_item(kind: str, item: Any, autogen_context: Any) -> str | bool:
+def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Write the ORM's UtcDateTime as the plain column type it is, so that migrations never import the ORM."""
     if kind == "type" and isinstance(item, UtcDateTime):
         return "sa.DateTime(timezone=True)"

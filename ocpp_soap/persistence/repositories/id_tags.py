@@ -12,6 +12,7 @@ from ...domain.model import (
 from ..core_execution import execute
 from ..orm import (
     IdTagRow,
+    table_of,
 )
 
 
@@ -41,5 +42,5 @@ class SqlIdTagRepository:
         self._session.execute(delete(IdTagRow).where(IdTagRow.id_tag == id_tag))
 
 
-_ID_TAGS = IdTagRow.__table__
+_ID_TAGS = table_of(IdTagRow)
 _SELECT_ID_TAG = select(_ID_TAGS).where(_ID_TAGS.c.id_tag == bindparam("b_key"))

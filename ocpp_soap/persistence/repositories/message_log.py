@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from ...domain.message_log import MessageLogEntry, StoredAnswer
 from ..core_execution import execute
-from ..orm import MessageLogRow
+from ..orm import MessageLogRow, table_of
 
-_TABLE = MessageLogRow.__table__
+_TABLE = table_of(MessageLogRow)
 _INSERT = insert(_TABLE)
 
 

@@ -19,6 +19,7 @@ from ..orm import (
     ConnectorRow,
     ConnectorStatusRow,
     DataTransferRow,
+    table_of,
 )
 
 
@@ -45,20 +46,20 @@ class SqlConnectorRepository:
         execute(self._session, upsert, {**key, **fields, "updated_at": change.received_at})
 
 
-_STATUS_HISTORY = ConnectorStatusRow.__table__
+_STATUS_HISTORY = table_of(ConnectorStatusRow)
 _INSERT_STATUS_HISTORY = insert(_STATUS_HISTORY)
-_CONNECTORS = ConnectorRow.__table__
-_UPSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+_CONNECTORS = table_of(ConnectorRow)
 
 
 @functools.cache
 def _connector_upsert(dialect: str) -> Any:
-    statement = _UPSERT[dialect](_CONNECTORS)
     kept = [c.name for c in _CONNECTORS.c if c.name not in ("charge_box_id", "connector_id")]
-    return statement.on_conflict_do_update(
-        index_elements=[_CONNECTORS.c.charge_box_id, _CONNECTORS.c.connector_id],
-        set_={name: statement.excluded[name] for name in kept},
-    )
+    keys = [_CONNECTORS.c.charge_box_id, _CONNECTORS.c.connector_id]
+    if dialect == "postgresql":
+        pg = postgresql_insert(_CONNECTORS)
+        return pg.on_conflict_do_update(index_elements=keys, set_={name: pg.excluded[name] for name in kept})
+    lite = sqlite_insert(_CONNECTORS)
+    return lite.on_conflict_do_update(index_elements=keys, set_={name: lite.excluded[name] for name in kept})
 
 
 class SqlDataTransferRepository:

@@ -22,6 +22,7 @@ from ..core_execution import execute
 from ..orm import (
     StationBindingChangeRow,
     StationRow,
+    table_of,
 )
 from .values import enum_value
 
@@ -106,7 +107,7 @@ class SqlStationRepository:
         )
 
 
-_STATIONS = StationRow.__table__
+_STATIONS = table_of(StationRow)
 # Built once: statements are reused with parameters (an UPDATE sets the columns named in them).
 _SELECT_STATION = (
     select(_STATIONS).where(_STATIONS.c.charge_box_id == bindparam("b_key")).with_for_update(key_share=True)
@@ -134,7 +135,7 @@ def _station_from_values(values: Mapping[str, Any]) -> Station:
     return Station(
         charge_box_id=values["charge_box_id"],
         registration_status=RegistrationStatus(values["registration_status"]),
-        protocol=Protocol(values["protocol"]) if values["protocol"] else None,
+        protocol=Protocol.from_value(values["protocol"]) if values["protocol"] else None,
         endpoint_address=values["endpoint_address"],
         address_problem=values["address_problem"],
         details=details,

@@ -18,6 +18,7 @@ from ..orm import (
     MeterValueRow,
     TransactionRow,
     UnknownTransactionStopRow,
+    table_of,
 )
 from .values import enum_value, now
 
@@ -91,7 +92,7 @@ class SqlTransactionRepository:
         )
 
 
-_TRANSACTIONS = TransactionRow.__table__
+_TRANSACTIONS = table_of(TransactionRow)
 _INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.transaction_id)
 _SELECT_TRANSACTION = select(_TRANSACTIONS).where(_TRANSACTIONS.c.transaction_id == bindparam("b_key"))
 _UPDATE_TRANSACTION = update(_TRANSACTIONS).where(_TRANSACTIONS.c.transaction_id == bindparam("b_key"))
@@ -157,4 +158,4 @@ class SqlMeterValueRepository:
 
 
 # On the table, not the mapped class: a Core executemany skips the ORM's bulk-insert machinery.
-_INSERT_METER_VALUES = insert(MeterValueRow.__table__)
+_INSERT_METER_VALUES = insert(table_of(MeterValueRow))
