@@ -19,7 +19,7 @@ _EXPORTS = {
     "SimulatedStation": ".station",
     "Simulation": ".runner",
     "StationProfile": ".link",
-    "Timing": ".station",
+    "Timing": ".charger",
 }
 __all__ = sorted(_EXPORTS)
 

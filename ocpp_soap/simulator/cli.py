@@ -12,9 +12,9 @@ import time
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from .charger import Timing
 from .link import StationProfile
 from .sessions import SessionPlan
-from .station import Timing
 
 
 def add_simulate_command(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from types import TracebackType
 
 from .central_system_client import CentralSystemClient
+from .charger import Timing
 from .link import StationProfile
 from .scheduler import Scheduler
 from .server import BackgroundServer, StationServer, station_path
 from .sessions import SessionDriver, SessionPlan
-from .station import SimulatedStation, Timing
+from .station import SimulatedStation
 
 logger = logging.getLogger(__name__)
 _ANY_ADDRESS = {"", "0.0.0.0", "::"}
