@@ -103,6 +103,7 @@ class StationRequest(Command):
 
     charge_box_id: str
     operation: ClassVar[str]
+    requested_by: str | None = field(default=None, kw_only=True)  # the operator account, kept in the command log
 
 
 @dataclass(frozen=True)
@@ -345,3 +346,4 @@ class CommandLogEntry:
     duration_ms: float
     protocol: str | None
     address: str | None
+    requested_by: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..domain import commands
 from ..domain.station_requests import STATION_REQUESTS
-from . import authorization, data_transfer, registration, station_requests, stations, transactions
+from . import accounts, authorization, data_transfer, registration, station_requests, stations, transactions
 
 COMMAND_HANDLERS = {
     commands.BootChargingStation: stations.boot_charging_station,
@@ -20,3 +20,4 @@ COMMAND_HANDLERS = {
 }
 COMMAND_HANDLERS.update({request: station_requests.send_station_request for request in STATION_REQUESTS})
 COMMAND_HANDLERS.update(registration.HANDLERS)
+COMMAND_HANDLERS.update(accounts.HANDLERS)

@@ -74,6 +74,7 @@ def send_station_request(
                 duration_ms=result.duration_ms,
                 protocol=station.protocol.value if station.protocol else None,
                 address=station.endpoint_address,
+                requested_by=cmd.requested_by,
             )
         )
         if result.wire is not None:

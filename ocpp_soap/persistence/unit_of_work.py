@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..domain.errors import ConcurrencyConflict, ConnectionLost, StorageUnavailable
 from ..domain.events import Event
 from .database import first_line
+from .account_repository import SqlAccountRepository, SqlOperatorActionRepository
 from .message_log_repository import SqlMessageLogRepository
 from .repositories import (
     SqlConnectorRepository,
@@ -45,6 +46,8 @@ class SqlAlchemyUnitOfWork:
         self.local_lists = SqlLocalListRepository(self.session)
         self.configuration = SqlConfigurationRepository(self.session)
         self.message_log = SqlMessageLogRepository(self.session)
+        self.accounts = SqlAccountRepository(self.session)
+        self.operator_actions = SqlOperatorActionRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
