@@ -157,6 +157,15 @@ class StoreSecret(Command):
 
 
 @dataclass(frozen=True)
+class StoreGeneratedApiToken(Command):
+    """Store the hash of the API token the gateway generated (when ``OCPP_SOAP_API_TOKEN`` is unset) unless one is
+    stored already; answers the stored hash. It is an administrator's token of no account."""
+
+    name: str
+    token_hash: str
+
+
+@dataclass(frozen=True)
 class RecordOperatorAction(Command):
     """Run in the same unit of work as the write it describes, so that a write is never kept without its author."""
 
@@ -194,6 +203,8 @@ class AccountRepository(TypingProtocol):
     def note_token_used(self, token_id: int, at: datetime) -> None: ...
     def secret(self, name: str) -> str | None: ...
     def add_secret(self, name: str, value: str, at: datetime) -> None: ...
+    def generated_token_hash(self, name: str) -> str | None: ...
+    def add_generated_token(self, name: str, token_hash: str, at: datetime) -> None: ...
 
 
 class OperatorActionRepository(TypingProtocol):

@@ -86,6 +86,14 @@ def store_secret(cmd: ac.StoreSecret, uow: ac.AccountsUnitOfWork, clock: Clock) 
     return cmd.value
 
 
+def store_generated_api_token(cmd: ac.StoreGeneratedApiToken, uow: ac.AccountsUnitOfWork, clock: Clock) -> str:
+    stored = uow.accounts.generated_token_hash(cmd.name)
+    if stored is not None:
+        return stored
+    uow.accounts.add_generated_token(cmd.name, cmd.token_hash, clock())
+    return cmd.token_hash
+
+
 def record_operator_action(cmd: ac.RecordOperatorAction, uow: ac.AccountsUnitOfWork) -> None:
     uow.operator_actions.add(cmd.action)
 
@@ -119,5 +127,6 @@ HANDLERS = {
     ac.RevokeApiToken: revoke_api_token,
     ac.NoteTokenUsed: note_token_used,
     ac.StoreSecret: store_secret,
+    ac.StoreGeneratedApiToken: store_generated_api_token,
     ac.RecordOperatorAction: record_operator_action,
 }

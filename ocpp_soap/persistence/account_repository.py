@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.accounts import Account, ApiToken, OperatorAction, Role
 from ..json_values import to_jsonable
-from .orm import AccountTokenRow, OperatorAccountRow, OperatorActionRow, SharedSecretRow
+from .orm import AccountTokenRow, ApiTokenRow, OperatorAccountRow, OperatorActionRow, SharedSecretRow
 
 
 class SqlAccountRepository:
@@ -74,6 +74,13 @@ class SqlAccountRepository:
     def add_secret(self, name: str, value: str, at: datetime) -> None:
         self._session.add(SharedSecretRow(name=name, value=value, created_at=at))
         self._session.flush()  # two workers at once: one wins, the other's retry reads the winner's
+
+    def generated_token_hash(self, name: str) -> str | None:
+        return self._session.scalar(select(ApiTokenRow.token_hash).where(ApiTokenRow.name == name))
+
+    def add_generated_token(self, name: str, token_hash: str, at: datetime) -> None:
+        self._session.add(ApiTokenRow(name=name, token_hash=token_hash, created_at=at))
+        self._session.flush()
 
 
 class SqlOperatorActionRepository:

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import ConcurrencyConflict, ConnectionLost, StorageUnavailable
 from ..domain.events import Event
-from .database import first_line
 from .account_repository import SqlAccountRepository, SqlOperatorActionRepository
+from .database import first_line
 from .message_log_repository import SqlMessageLogRepository
 from .repositories import (
     SqlConnectorRepository,
