@@ -66,7 +66,11 @@ def _axis(low: float, high: float, minimum_span: float) -> tuple[float, float, f
 
 
 def _decimals(step: float) -> int:
-    return max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    """Digits after the point that every multiple of ``step`` needs (2.5 -> 1, 0.25 -> 2, 5 -> 0)."""
+    for digits in range(7):
+        if abs(step * 10**digits - round(step * 10**digits)) < 1e-9:
+            return digits
+    return 6
 
 
 def _time_ticks(start: datetime, span_s: float, zone: tzinfo, x: Callable[[float], float]) -> list[Tick]:

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from webapp import context
 from webapp.api.transactions import csv_response
+from webapp.core import Role
 from webapp.readmodel import sessions
 from webapp.timezones import BadTime, parse_time
 
 from .chart import session_chart
-from .pages import flag, page, pages, text, zone
+from .pages import flag, page, pages, requires, text, zone
 
 bp = Blueprint("transactions", __name__, url_prefix="/transactions")
 
@@ -102,6 +103,21 @@ def show(transaction_id: int) -> ResponseReturnValue:
 @bp.get("/live/<int:transaction_id>")
 def live(transaction_id: int) -> ResponseReturnValue:
     return render_template("ui/live/transaction.html", live=_live(transaction_id))
+
+
+@bp.get("/<int:transaction_id>/stop")
+@requires(Role.OPERATOR)
+def confirm_stop(transaction_id: int) -> ResponseReturnValue:
+    tx = sessions.transaction(context.engine(), transaction_id, with_meter_values=False)
+    if tx is None:
+        abort(404, description=f"No transaction {transaction_id} is known.")
+    return render_template(
+        "ui/confirm.html", title=f"Stop session {transaction_id}?",
+        action=url_for("ui.stations.command", charge_box_id=tx.charge_box_id, operation="RemoteStopTransaction"),
+        button="Stop charging", cancel=url_for(".show", transaction_id=transaction_id),
+        fields={"transactionId": str(transaction_id)},
+        consequences=[f"RemoteStopTransaction is sent to {tx.charge_box_id}: the car on connector {tx.connector_id} "
+                      f"({tx.id_tag}) stops charging when the station accepts."])
 
 
 @bp.get("/<int:transaction_id>/meter-values.csv")
