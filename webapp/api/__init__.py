@@ -31,7 +31,9 @@ NOTE_USE_EVERY = timedelta(minutes=1)
 
 
 @route("GET", "/openapi.json", summary="This API's OpenAPI document", tag="API",
-       answers=(Answer(200, "The document (OpenAPI 3.1, JSON)"),))
+       answers=(Answer(200, "The document (OpenAPI 3.1, JSON)", schema={
+           "type": "object", "required": ["openapi", "info", "paths"],
+           "description": "An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0)"}),))
 def openapi_document() -> Response:
     from .openapi import document
 

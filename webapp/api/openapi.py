@@ -57,6 +57,8 @@ def _content(answer: Answer) -> dict[str, Any] | None:
         content[JSON] = {"schema": {"oneOf": [_ref(model) for model in answer.model]}}
     elif answer.model is not None:
         content[JSON] = {"schema": _ref(answer.model)}
+    elif answer.schema is not None:
+        content[JSON] = {"schema": answer.schema}
     if answer.csv:
         content["text/csv"] = {"schema": {"type": "string", "description": f"CSV with the columns {answer.csv}"}}
     return content or None

@@ -77,6 +77,7 @@ class Answer:
     description: str
     model: type[BaseModel] | tuple[type[BaseModel], ...] | None = None  # a tuple: one of these
     csv: str | None = None  # a CSV alternative (?format=csv): what its rows are
+    schema: dict[str, Any] | None = None  # a JSON answer described by a schema of its own (not a model)
 
 
 @dataclass(frozen=True)
