@@ -44,7 +44,7 @@ from ocpp_soap.domain.errors import (
     UnknownStation,
 )
 from ocpp_soap.domain.message_log import Direction
-from ocpp_soap.domain.model import AuthorizationStatus, ConnectorStatus, IdTag, Protocol, RegistrationStatus
+from ocpp_soap.domain.model import AuthorizationStatus, ConnectorStatus, IdTag, Protocol, RegistrationStatus, authorize
 from ocpp_soap.domain.operator_commands import (
     CHARGE_BOX_ID_MAX,
     ID_TOKEN_MAX,
@@ -66,6 +66,7 @@ from ocpp_soap.domain.station_requests import (
     StationRequest,
 )
 from ocpp_soap.forwarded import ENVIRON_KEY, Network, address_in, parse_networks
+from ocpp_soap.handlers.reachability import REMEMBERED as UNREACHABLE_OUTCOMES
 from ocpp_soap.json_values import to_jsonable
 from ocpp_soap.metrics import StateGauges
 from ocpp_soap.metrics import exposition as metrics_exposition
@@ -83,8 +84,8 @@ __all__ = [
     "RegistrationStatus", "RejectStation", "ReservationState", "RevokeApiToken", "Role", "SetTimeZone",
     "StationCallResult", "StationNotAccepted", "StationRequest", "StorageUnavailable", "StoreGeneratedApiToken",
     "StoreSecret",
-    "TransactionNotOpen", "UnknownAccount", "UnknownIdTag", "UnknownReservation", "UnknownStation", "UpdateIdTag",
-    "__version__", "address_in", "check_username", "database_answers", "handle_as", "hash_password",
+    "TransactionNotOpen", "UNREACHABLE_OUTCOMES", "UnknownAccount", "UnknownIdTag", "UnknownReservation", "UnknownStation", "UpdateIdTag",
+    "__version__", "address_in", "authorize", "check_username", "database_answers", "handle_as", "hash_password",
     "needs_rehash", "operation_fields", "parse_networks", "parse_station_request", "protocol_label",
     "protocol_operations", "protocols", "to_jsonable", "verify_password",
 ]

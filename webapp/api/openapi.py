@@ -15,6 +15,8 @@ from .routing import ROUTES, Answer, Route
 from .schemas import ErrorAnswer
 
 REF = "#/components/schemas/{model}"
+TAGS = ["Stations", "Commands", "Transactions", "Id tags", "Reservations", "Message log", "Accounts", "API"]
+"""The order the document (and the API page) lists routes in."""
 JSON = "application/json"
 DESCRIPTION = (
     "Operate OCPP 1.2/1.5 SOAP stations. Every request needs `Authorization: Bearer <token>`: the "
@@ -119,7 +121,7 @@ def document() -> dict[str, Any]:
     pairs = [(m, "validation" if m in inputs else mode) for m, mode in pairs]  # type: ignore[misc]
     _, schemas = models_json_schema(pairs, ref_template=REF, by_alias=True)  # type: ignore[arg-type]
     paths: dict[str, Any] = {}
-    for route in ROUTES:
+    for route in sorted(ROUTES, key=lambda r: TAGS.index(r.tag) if r.tag in TAGS else len(TAGS)):
         paths.setdefault(route.path, {})[route.method] = _operation(route)
     return {
         "openapi": "3.1.0",

@@ -12,6 +12,7 @@ from pydantic import Field
 from sqlalchemy import Engine, and_, func, select
 
 from ocpp_soap.persistence.orm import IdTagRow, MessageLogRow, ReservationRow, TransactionRow
+from webapp import core
 
 from .base import Listing, Page, Time, Value, aware, paged
 
@@ -32,8 +33,10 @@ class IdTagListItem(IdTagItem):
 
 
 def effective_status(status: str, expiry: datetime | None, now: datetime) -> str:
-    """The domain's rule (``ocpp_soap.domain.model.authorize``): an Accepted tag past its expiry is Expired."""
-    return "Expired" if status == "Accepted" and expiry is not None and expiry <= now else status
+    """What a station is told now, by the domain's own rule (an Accepted tag past its expiry is Expired)."""
+    if status not in {s.value for s in core.AuthorizationStatus}:
+        return status
+    return str(core.authorize(core.IdTag("-", core.AuthorizationStatus(status), expiry), now).status.value)
 
 
 def list_id_tags(engine: Engine, page: Page, now: datetime, *, search: str | None = None) -> Listing[IdTagListItem]:

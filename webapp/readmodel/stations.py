@@ -26,12 +26,13 @@ from ocpp_soap.persistence.orm import (
     StationConfigurationRow,
     StationRow,
 )
+from webapp import core
 from webapp.core import protocol_label
 
 from .base import Listing, Page, Time, Value, aware, paged
 
-UNREACHABLE_OUTCOMES = ("unreachable", "timeout")
-"""Command outcomes that say the station's address does not take calls (the reachability memory's set)."""
+UNREACHABLE_OUTCOMES = tuple(sorted(str(outcome) for outcome in core.UNREACHABLE_OUTCOMES))
+"""Command outcomes that say the station's address does not take calls: the reachability memory's own set."""
 
 
 class Presence(enum.StrEnum):

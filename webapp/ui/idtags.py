@@ -81,7 +81,7 @@ def edit(id_tag: str) -> ResponseReturnValue:
     form = IdTagForm()
     if request.method == "GET":
         form.status.data = found.status
-        form.expiryDate.data = context_input(found.expiry_date)
+        form.expiryDate.data = _for_input(found.expiry_date)
         form.parentIdTag.data = found.parent_id_tag or ""
         return _form(id_tag, form)
     form.validate()
@@ -93,7 +93,7 @@ def edit(id_tag: str) -> ResponseReturnValue:
     return redirect(url_for(".index"))
 
 
-def context_input(value: Any) -> str:
+def _for_input(value: Any) -> str:
     from webapp.timezones import for_input
 
     return for_input(value, zone())
