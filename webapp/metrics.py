@@ -65,14 +65,14 @@ def _refusal(status: int, text: str) -> Response:
 
 
 def _stored_state(engine: Engine, heartbeat_interval: int) -> core.StateGauges:
-    """Stations online (the read model's rule: seen within two heartbeat intervals and callable), and sessions
-    not yet stopped, as stored now."""
+    """Stations online (the read model's rule: seen within two heartbeat intervals and callable), and
+    transactions not yet stopped (refused starts included: the gauge counts what stations have open), as stored now."""
     since = datetime.now(UTC) - timedelta(seconds=2 * heartbeat_interval)
     online = stations.count_online(engine, since)
-    figures = dashboard.overview(engine, since, datetime.now(UTC))
+    open_transactions = dashboard.count_unstopped(engine)
     return {
         "ocpp_soap_stations_online": (
             "Stations that sent a message within two heartbeat intervals and whose address takes calls", float(online),
         ),
-        "ocpp_soap_transactions_open": ("Transactions started and not yet stopped", float(figures.open_transactions)),
+        "ocpp_soap_transactions_open": ("Transactions started and not yet stopped", float(open_transactions)),
     }

@@ -45,6 +45,14 @@ def overview(engine: Engine, online_since: datetime, day_start: datetime) -> Ove
     return Overview(int(stations), int(online), int(pending), int(open_transactions), int(energy or 0))
 
 
+def count_unstopped(engine: Engine) -> int:
+    """Transactions not stopped yet, whatever their start was answered (what stations have open)."""
+    with engine.connect() as connection:
+        return int(connection.execute(
+            select(func.count()).select_from(TransactionRow).where(TransactionRow.stopped_at.is_(None))
+        ).scalar_one())
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
