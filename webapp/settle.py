@@ -92,7 +92,8 @@ def settle_api_token(gateway: core.Gateway, configured: str | None) -> str:
     if found is not None:
         return found
     token = secrets.token_urlsafe(32)
-    kept = gateway.bus.handle(core.StoreGeneratedApiToken(GENERATED_TOKEN, hash_token(token)))
+    kept = core.handle_as(gateway.bus, core.StoreGeneratedApiToken(GENERATED_TOKEN, hash_token(token)), STARTUP,
+                          gateway.clock)
     if kept == hash_token(token):
         # The one time the token is shown: the operator copies it from here (or sets OCPP_SOAP_API_TOKEN instead).
         logger.warning("generated an API token, shown only this once (set OCPP_SOAP_API_TOKEN to choose one): %s",
@@ -104,5 +105,5 @@ def settle_session_key(gateway: core.Gateway, configured: str | None) -> str:
     if configured:
         return configured
     return stored.shared_secret(gateway.engine, SESSION_KEY) or str(
-        gateway.bus.handle(core.StoreSecret(SESSION_KEY, secrets.token_hex(32)))
+        core.handle_as(gateway.bus, core.StoreSecret(SESSION_KEY, secrets.token_hex(32)), STARTUP, gateway.clock)
     )
