@@ -5,6 +5,8 @@ own page (post/redirect/get). ``/live/stations/<id>`` is the page's live part (h
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -77,17 +79,23 @@ def _live(charge_box_id: str) -> dict[str, object]:
 
 @bp.get("/<path:charge_box_id>")
 def show(charge_box_id: str) -> ResponseReturnValue:
+    return _page(charge_box_id, values=request.args)
+
+
+def _page(charge_box_id: str, **shown: Any) -> str:
+    """The station's page; ``shown`` adds what a refused form needs (the operation, its values, the reason)."""
     live = _live(charge_box_id)
     station = live["station"]
     assert isinstance(station, stations.StationDetail)
     specs = operations.operation_specs()
+    engine = context.engine()
     return render_template(
         "ui/station.html", live=live, station=station,
-        history=stations.status_history(context.engine(), charge_box_id),
-        configuration=stations.configuration(context.engine(), charge_box_id),
-        changes=activity.list_activity(context.engine(), Page(1, 10), target=charge_box_id).items,
+        history=stations.status_history(engine, charge_box_id),
+        configuration=stations.configuration(engine, charge_box_id),
+        changes=activity.list_activity(engine, Page(1, 10), target=charge_box_id).items,
         forms=[specs[name] for name in operations.operations_for(station.protocol)],
-        values=request.args,
+        **shown,
     )
 
 
@@ -144,17 +152,8 @@ def command(charge_box_id: str, operation: str) -> ResponseReturnValue:
         error = from_domain(exc)
         if error.status == 404:
             raise
-        live = _live(charge_box_id)
-        station = live["station"]
-        assert isinstance(station, stations.StationDetail)
-        specs = operations.operation_specs()
-        return render_template(
-            "ui/station.html", live=live, station=station, history=stations.status_history(context.engine(), charge_box_id),
-            configuration=stations.configuration(context.engine(), charge_box_id),
-            changes=activity.list_activity(context.engine(), Page(1, 10), target=charge_box_id).items,
-            forms=[specs[name] for name in operations.operations_for(station.protocol)],
-            sent=operation, values=request.form, refused=error.message, field=error.field,
-        ), error.status
+        return _page(charge_box_id, sent=operation, values=request.form, refused=error.message,
+                     field=error.field), error.status
     outcome = "answered" if result.answered else result.outcome.value
     status = f": {result.status}" if result.status else ""
     flash(f"{operation} sent to {charge_box_id}: {outcome}{status}.", "success" if result.answered else "error")
