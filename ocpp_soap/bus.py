@@ -130,20 +130,31 @@ class MessageBus:
             if uow is not None:
                 raise TypeError(f"{type(command).__name__} runs its own transactions; it cannot join one")
             return own(command, self._uow_factory)
-        handler = self._in_transaction.get(type(command))
-        if handler is None:
-            raise NoHandler(f"no handler registered for {type(command).__name__}")
         if uow is not None:
-            return handler(command, uow)
-        result: Any = None
+            return self._handler(command)(command, uow)
+        return self.handle_together(command)[0]
+
+    def handle_together(self, *commands: Command) -> list[Any]:
+        """Run several commands in one transaction the bus owns (all or nothing, retried and published like one);
+        their results in order. For a change and the record of who made it, for instance."""
+        handlers = [self._handler(command) for command in commands]
+        results: list[Any] = []
         events: list[Event] = []
-        for attempt in attempts(type(command).__name__):
+        for attempt in attempts(" + ".join(type(command).__name__ for command in commands)):
             with attempt, self._uow_factory() as work:
-                result = handler(command, work)
+                results = [handler(command, work) for handler, command in zip(handlers, commands, strict=True)]
                 work.commit()
                 events = list(work.events)
         self.publish_all(events)
-        return result
+        return results
+
+    def _handler(self, command: Command) -> Callable[[Command, Any], Any]:
+        if type(command) in self._own_transactions:
+            raise TypeError(f"{type(command).__name__} runs its own transactions; it cannot join one")
+        handler = self._in_transaction.get(type(command))
+        if handler is None:
+            raise NoHandler(f"no handler registered for {type(command).__name__}")
+        return handler
 
     def publish_all(self, events: list[Event]) -> None:
         for event in events:

@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .simulator.cli import add_simulate_command, run_simulate
 
     add_simulate_command(commands)
+    from .accounts_cli import add_user_command, run_user
+
+    add_user_command(commands)
 
     args = parser.parse_args(argv)
     if args.command == "simulate":
@@ -74,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _command(settings, args.station, args.operation, args.fields)
     if args.command == "db":
         return _db(settings, args.action)
+    if args.command == "user":
+        return run_user(settings, args)
     return 1
 
 

@@ -10,16 +10,14 @@ gets 403 (401 for a wrong or missing token when a token is configured).
 from __future__ import annotations
 
 import hmac
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from ocpp_soap import metrics
-from ocpp_soap.domain.model import online_since
-from ocpp_soap.forwarded import ENVIRON_KEY, Network, address_in, parse_networks
-from ocpp_soap.persistence import orm
+from . import core
+from .core import ENVIRON_KEY, Network, address_in, parse_networks
+from .readmodel import dashboard, stations
 
 bp = Blueprint("metrics", __name__)
 
@@ -37,10 +35,10 @@ def scrape() -> Response:
     if denied is not None:
         return denied
 
-    def state() -> metrics.StateGauges:
-        return _stored_state(gateway.database, settings.heartbeat_interval)
+    def state() -> core.StateGauges:
+        return _stored_state(gateway.engine, settings.heartbeat_interval)
 
-    body, content_type = metrics.exposition(state)
+    body, content_type = core.metrics_exposition(state)
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
 
 
@@ -66,17 +64,15 @@ def _refusal(status: int, text: str) -> Response:
     return response
 
 
-def _stored_state(engine: Engine, heartbeat_interval: int) -> metrics.StateGauges:
-    """Stations seen within two heartbeat intervals, and transactions not yet stopped, as stored now."""
-    since = online_since(datetime.now(UTC), heartbeat_interval)
-    with Session(engine) as session:
-        online = session.scalar(select(func.count()).select_from(orm.StationRow).where(orm.StationRow.last_seen_at >= since))
-        open_transactions = session.scalar(
-            select(func.count()).select_from(orm.TransactionRow).where(orm.TransactionRow.stopped_at.is_(None))
-        )
+def _stored_state(engine: Engine, heartbeat_interval: int) -> core.StateGauges:
+    """Stations online (the read model's rule: seen within two heartbeat intervals and callable), and
+    transactions not yet stopped (refused starts included: the gauge counts what stations have open), as stored now."""
+    since = datetime.now(UTC) - timedelta(seconds=2 * heartbeat_interval)
+    online = stations.count_online(engine, since)
+    open_transactions = dashboard.count_unstopped(engine)
     return {
         "ocpp_soap_stations_online": (
-            "Stations that sent a message within two heartbeat intervals", float(online or 0),
+            "Stations that sent a message within two heartbeat intervals and whose address takes calls", float(online),
         ),
-        "ocpp_soap_transactions_open": ("Transactions started and not yet stopped", float(open_transactions or 0)),
+        "ocpp_soap_transactions_open": ("Transactions started and not yet stopped", float(open_transactions)),
     }

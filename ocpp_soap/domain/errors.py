@@ -61,6 +61,20 @@ class UnknownIdTag(DomainError):
         self.id_tag = id_tag
 
 
+class UnknownAccount(DomainError):
+    def __init__(self, username: str) -> None:
+        super().__init__(f"account {username!r} is not known", "username")
+        self.username = username
+
+
+class AccountConflict(DomainError):
+    """The change would leave the gateway without what it needs (its built-in administrator), or it raced with
+    another change of the same record; ``field`` names what is refused."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, field)
+
+
 class OperationNotSupported(DomainError):
     """The station's protocol version has no such operation (or it is not bound to any version yet)."""
 

@@ -211,6 +211,7 @@ class StationRequest(Command, Generic[A]):
     charge_box_id: str
     operation: ClassVar[str]
     answer_type: ClassVar[type[Any]]
+    requested_by: str | None = field(default=None, kw_only=True)  # the operator account, kept in the command log
 
 
 @dataclass(frozen=True)
@@ -396,6 +397,7 @@ class CommandLogEntry:
     duration_ms: float
     protocol: str | None
     address: str | None
+    requested_by: str | None = None
 
     @property
     def operation(self) -> str:

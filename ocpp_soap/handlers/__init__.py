@@ -12,7 +12,7 @@ from typing import Any
 from ..domain import station_messages as messages
 from ..domain.commands import Command
 from ..domain.station_requests import STATION_REQUESTS
-from . import authorization, data_transfer, registration, station_requests, stations, transactions
+from . import accounts, authorization, data_transfer, registration, station_requests, stations, transactions
 
 COMMAND_HANDLERS: dict[type[Command], Callable[..., Any]] = {
     messages.BootChargingStation: stations.boot_charging_station,
@@ -26,6 +26,7 @@ COMMAND_HANDLERS: dict[type[Command], Callable[..., Any]] = {
     messages.RecordMeterValues: transactions.record_meter_values,
     messages.ReceiveDataTransfer: data_transfer.receive_data_transfer,
     **registration.HANDLERS,
+    **accounts.HANDLERS,
 }
 
 OWN_TRANSACTION_HANDLERS: dict[type[Command], Callable[..., Any]] = {

@@ -90,6 +90,7 @@ def send_station_request(
                 duration_ms=result.duration_ms,
                 protocol=protocol.value,
                 address=station.endpoint_address,
+                requested_by=request.requested_by,
             )
         )
         if result.wire is not None:

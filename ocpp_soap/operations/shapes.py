@@ -27,6 +27,8 @@ from ..timestamps import InvalidTimestamp, parse_timestamp
 
 T = TypeVar("T")
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # OCPP's integers are xs:int
+NOT_IN_THE_MESSAGE = frozenset({"charge_box_id", "requested_by"})
+"""Attributes of a request that say where it goes and who asked, not what the OCPP message carries."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class Shape:
 
     def __post_init__(self) -> None:
         attributes = [member.attribute for f in self.fields for member in f.members()]
-        declared = [f.name for f in dataclasses.fields(self.type) if f.init and f.name != "charge_box_id"]
+        declared = [f.name for f in dataclasses.fields(self.type) if f.init and f.name not in NOT_IN_THE_MESSAGE]
         if sorted(attributes) != sorted(declared):
             raise TypeError(f"the shape of {self.type.__name__} lists {attributes}, the type has {declared}")
 

@@ -239,6 +239,7 @@ class CommandLogRow(Base):
     duration_ms: Mapped[float]
     protocol: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(String(2048))
+    requested_by: Mapped[str | None] = mapped_column(String(64))  # the operator account (or "cli:user"), migration 0005
 
 
 class ReservationRow(Base):
@@ -326,6 +327,45 @@ class OperatorAccountRow(Base):
 
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    role: Mapped[str] = mapped_column(String(16), default="admin")  # read-only | operator | admin (0005)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+
+class AccountTokenRow(Base):
+    """API tokens of operator accounts (the token has the account's role), as SHA-256 hashes (migration 0005)."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(ForeignKey("operator_accounts.username", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+
+
+class OperatorActionRow(Base):
+    """Every write made by an operator, the command line or start-up: who, when, what, on which record (0005)."""
+
+    __tablename__ = "operator_actions"
+    __table_args__ = (Index("ix_operator_actions_target_time", "target", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SharedSecretRow(Base):
+    """Secrets every worker and node must share, generated once (the web app's session key), migration 0005."""
+
+    __tablename__ = "shared_secrets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
 
 

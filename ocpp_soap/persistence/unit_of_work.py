@@ -11,6 +11,7 @@ from ..domain.errors import ConcurrencyConflict, ConnectionLost, StorageUnavaila
 from ..domain.events import Event
 from .database import first_line
 from .repositories import (
+    SqlAccountRepository,
     SqlCommandLogRepository,
     SqlConfigurationRepository,
     SqlConnectorRepository,
@@ -19,6 +20,7 @@ from .repositories import (
     SqlLocalListRepository,
     SqlMessageLogRepository,
     SqlMeterValueRepository,
+    SqlOperatorActionRepository,
     SqlReservationRepository,
     SqlStationRepository,
     SqlTransactionRepository,
@@ -37,6 +39,8 @@ class SqlAlchemyUnitOfWork:
     local_lists: SqlLocalListRepository
     configuration: SqlConfigurationRepository
     message_log: SqlMessageLogRepository
+    accounts: SqlAccountRepository
+    operator_actions: SqlOperatorActionRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -57,6 +61,8 @@ class SqlAlchemyUnitOfWork:
         self.local_lists = SqlLocalListRepository(self.session)
         self.configuration = SqlConfigurationRepository(self.session)
         self.message_log = SqlMessageLogRepository(self.session)
+        self.accounts = SqlAccountRepository(self.session)
+        self.operator_actions = SqlOperatorActionRepository(self.session)
         return self
 
     def __exit__(

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from ocpp_soap.bootstrap import Gateway, bootstrap
 from ocpp_soap.config import Settings
+from ocpp_soap.persistence.orm import ApiTokenRow
 from tests.api.conftest import AUTH, TOKEN, add_station
 from webapp import create_webapp
-from webapp.api.token_store import ApiTokenRow
 
 
 @pytest.mark.parametrize(
@@ -55,9 +55,9 @@ def test_other_pages_need_no_token(client: FlaskClient) -> None:
 def test_a_token_is_generated_stored_hashed_and_logged_once(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
     gateway = bootstrap(Settings(database_url=database_url))
     try:
-        with caplog.at_level(logging.WARNING, logger="webapp.api.token_store"):
+        with caplog.at_level(logging.WARNING, logger="webapp.settle"):
             first = create_webapp(gateway).test_client()
-        messages = [r.getMessage() for r in caplog.records if r.name == "webapp.api.token_store"]
+        messages = [r.getMessage() for r in caplog.records if r.name == "webapp.settle" and "API token" in r.getMessage()]
         assert len(messages) == 1
         match = re.search(r": (\S+)$", messages[0])
         assert match is not None
@@ -68,9 +68,9 @@ def test_a_token_is_generated_stored_hashed_and_logged_once(database_url: str, c
         assert first.get("/api/stations", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
         caplog.clear()
-        with caplog.at_level(logging.WARNING, logger="webapp.api.token_store"):
+        with caplog.at_level(logging.WARNING, logger="webapp.settle"):
             second = create_webapp(gateway).test_client()  # a restart, or another worker
-        assert not [r for r in caplog.records if r.name == "webapp.api.token_store"]
+        assert not [r for r in caplog.records if r.name == "webapp.settle" and "API token" in r.getMessage()]
         assert second.get("/api/stations", headers={"Authorization": f"Bearer {token}"}).status_code == 200
         assert second.get("/api/stations", headers=AUTH).status_code == 401
     finally:

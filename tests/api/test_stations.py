@@ -24,7 +24,7 @@ def test_list_is_paginated(client: FlaskClient, gateway: Gateway) -> None:
 
 def test_counting_stops_past_the_page_on_long_lists(client: FlaskClient, gateway: Gateway, monkeypatch) -> None:
     """A long list is not counted to its end on every page (a fleet's message log has millions of rows)."""
-    from webapp.api import queries
+    from webapp.readmodel import base as queries
 
     monkeypatch.setattr(queries, "COUNT_LIMIT", 3)
     for n in range(12):

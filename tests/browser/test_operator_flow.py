@@ -117,7 +117,8 @@ def test_operator_accepts_a_station_and_charges_from_the_browser(
         expect(page.locator("#result")).to_contain_text("the station answered")
         expect(page.locator("#result")).to_contain_text("Accepted")
 
-        # A reservation on the other connector.
+        # A reservation on the other connector (from the station's page again: the answer had its own page).
+        page.goto(f"{base}/stations/{CB}")
         form = page.locator("#command-ReserveNow")
         form.locator("input[name=connectorId]").fill("2")
         form.locator("input[name=expiryDate]").fill("2030-01-01T10:00:00")

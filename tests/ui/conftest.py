@@ -34,9 +34,12 @@ def login(client: FlaskClient, password: str = PASSWORD, next_path: str | None =
     return client.post("/login", data=data)
 
 
-def post(client: FlaskClient, path: str, data: dict[str, str] | None = None, *, token_from: str = "/"):  # noqa: ANN201
-    """POST a form as the browser would: with the CSRF token of the session."""
-    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, token_from)})
+def post(client: FlaskClient, path: str, data: dict[str, str] | None = None, *, token_from: str = "/",  # noqa: ANN201
+         follow: bool = False):
+    """POST a form as the browser would: with the CSRF token of the session (and, with ``follow``, on to the page
+    the answer redirects to, as a browser goes)."""
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, token_from)},
+                       follow_redirects=follow)
 
 
 @pytest.fixture

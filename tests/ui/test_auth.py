@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from ocpp_soap.bootstrap import Gateway
 from ocpp_soap.persistence.orm import OperatorAccountRow
-from webapp.ui import accounts, auth
+from webapp import settle as accounts
+from webapp.ui import auth
 
 from .conftest import PASSWORD, csrf_token, login, post
 
@@ -104,16 +105,16 @@ def test_the_ui_leaves_the_api_health_and_metrics_alone(admin: FlaskClient) -> N
 def test_only_a_salted_hash_is_stored(gateway: Gateway, web: Flask) -> None:
     with gateway.engine.connect() as connection:
         (stored,) = connection.execute(select(OperatorAccountRow.password_hash)).scalars().all()
-    assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+    assert PASSWORD not in stored and stored.startswith("$argon2id$")
 
 
 def test_a_new_configured_password_replaces_the_stored_hash(gateway: Gateway, web: Flask) -> None:
-    first = accounts.load_or_create(gateway.engine, PASSWORD)
-    second = accounts.load_or_create(gateway.engine, "another password 42")
+    first = accounts.settle_admin(gateway, PASSWORD)
+    second = accounts.settle_admin(gateway, "another password 42")
     assert second.password_hash != first.password_hash and second.verify("another password 42")
     assert not second.verify(PASSWORD)
     assert second.session_secret() != first.session_secret()  # changing the password ends every session
-    assert accounts.load_or_create(gateway.engine, "another password 42") == second  # stable while unchanged
+    assert accounts.settle_admin(gateway, "another password 42") == second  # stable while unchanged
 
 
 def test_without_a_setting_a_password_is_generated_and_logged_once(
@@ -121,9 +122,9 @@ def test_without_a_setting_a_password_is_generated_and_logged_once(
 ) -> None:
     with gateway.engine.begin() as connection:
         connection.execute(OperatorAccountRow.__table__.delete())
-    with caplog.at_level(logging.WARNING, logger="webapp.ui.accounts"):
-        made = accounts.load_or_create(gateway.engine, None)
-        again = accounts.load_or_create(gateway.engine, None)
+    with caplog.at_level(logging.WARNING, logger="webapp.settle"):
+        made = accounts.settle_admin(gateway, None)
+        again = accounts.settle_admin(gateway, None)
     (record,) = [r for r in caplog.records if "generated a password" in r.getMessage()]
     password = record.getMessage().rsplit(": ", 1)[1]
     assert made == again and made.verify(password)

@@ -2,80 +2,117 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
-from flask.typing import ResponseReturnValue
+from flask import Response
+from pydantic import Field
 
-from ocpp_soap.domain import operator_commands as oc
-from ocpp_soap.domain.errors import InvalidInput
-from ocpp_soap.domain.model import Protocol, RegistrationStatus
+from webapp import context, core
+from webapp.readmodel import stations as rm
+from webapp.readmodel.base import Page, Value
 
-from . import params, queries
-from .context import dispatch, gateway, online_since
-from .errors import not_found
+from .blueprint import NOT_FOUND, STATION, Answer, route
+from .routing import model_response, not_found
+from .schemas import ErrorAnswer, PageOf, PageQuery, StationQuery, StationRegistration
 
-bp = Blueprint("stations", __name__)
-
-VERSIONS = {"1.2": Protocol.OCPP12_SOAP, "1.5": Protocol.OCPP15_SOAP}
+ADMIN = core.Role.ADMIN
 
 
-@bp.get("/stations")
-def list_stations() -> ResponseReturnValue:
-    page = params.page()
-    status = params.text("status")
-    version = params.text("version")
-    protocol = None
-    if version is not None:
-        protocol = VERSIONS.get(version) or params.choice("version", version, Protocol)
-    where = queries.StationFilter(
-        search=params.text("search"),
-        status=None if status is None else params.choice("status", status, RegistrationStatus).value,
-        protocol=None if protocol is None else protocol.value,
-        online=params.flag("online"),
-    )
-    listing = queries.list_stations(gateway().database, page, where, online_since())
-    return params.listed(listing, page)
+class StationPage(PageOf[rm.StationItem]):
+    """A page of stations."""
 
 
-@bp.get("/stations/<charge_box_id>")
-def show_station(charge_box_id: str) -> ResponseReturnValue:
-    body = queries.station(gateway().database, charge_box_id, online_since())
-    if body is None:
+@route("GET", "/stations", summary="List stations (search, filter, paginate)", tag="Stations", query=StationQuery,
+       answers=(Answer(200, "A page of stations", StationPage),))
+def list_stations(query: StationQuery) -> StationPage:
+    page = Page(query.page, query.per_page)
+    where = rm.StationFilter(search=query.search, status=query.status.value if query.status else None,
+                             protocol=query.version, online=query.online)
+    listing = rm.list_stations(context.engine(), page, where, context.online_since())
+    return StationPage(items=listing.items, page=page.number, per_page=page.size, total=listing.total,
+                       total_exact=listing.total_exact)
+
+
+def _station(charge_box_id: str) -> rm.StationDetail:
+    found = rm.station(context.engine(), charge_box_id, context.online_since())
+    if found is None:
         raise not_found("station")
-    return body
+    return found
 
 
-@bp.post("/stations")
-def register_station() -> ResponseReturnValue:
-    body = params.json_object()
-    params.only(body, ("chargeBoxId", "status"))
-    charge_box_id = body.get("chargeBoxId")
-    if not isinstance(charge_box_id, str) or not charge_box_id.strip():
-        raise InvalidInput("chargeBoxId", "expected a non-empty text")
-    status = params.choice("status", body.get("status", "Accepted"), RegistrationStatus)
-    dispatch(oc.RegisterStation(charge_box_id, status))
-    return _created(charge_box_id)
+@route("GET", "/stations/<charge_box_id>", summary="One station: registration, binding, boot details, connectors",
+       tag="Stations", params=(STATION,),
+       answers=(Answer(200, "The station", rm.StationDetail), Answer(404, NOT_FOUND, ErrorAnswer)))
+def show_station(charge_box_id: str) -> rm.StationDetail:
+    return _station(charge_box_id)
 
 
-@bp.post("/stations/<charge_box_id>/accept")
-def accept_station(charge_box_id: str) -> ResponseReturnValue:
-    dispatch(oc.AcceptStation(charge_box_id))
-    return show_station(charge_box_id)
-
-
-@bp.post("/stations/<charge_box_id>/reject")
-def reject_station(charge_box_id: str) -> ResponseReturnValue:
-    dispatch(oc.RejectStation(charge_box_id))
-    return show_station(charge_box_id)
-
-
-@bp.delete("/stations/<charge_box_id>")
-def delete_station(charge_box_id: str) -> ResponseReturnValue:
-    dispatch(oc.DeleteStation(charge_box_id))
-    return "", 204
-
-
-def _created(charge_box_id: str) -> ResponseReturnValue:
-    response = jsonify(queries.station(gateway().database, charge_box_id, online_since()))
-    response.status_code = 201
-    response.headers["Location"] = f"/api/stations/{charge_box_id}"
+@route("POST", "/stations", summary="Register a station before it boots", tag="Stations", role=ADMIN,
+       body=StationRegistration,
+       answers=(Answer(201, "Registered; Location names it", rm.StationDetail),
+                Answer(409, "A station with this id is registered already", ErrorAnswer)))
+def register_station(body: StationRegistration) -> Response:
+    context.write(core.RegisterStation(body.chargeBoxId, body.status))
+    response = model_response(_station(body.chargeBoxId), 201)
+    response.headers["Location"] = f"/api/stations/{body.chargeBoxId}"
     return response
+
+
+@route("POST", "/stations/<charge_box_id>/accept", summary="Accept a station", tag="Stations", role=ADMIN,
+       params=(STATION,), answers=(Answer(200, "The station, accepted", rm.StationDetail), Answer(404, NOT_FOUND, ErrorAnswer)))
+def accept_station(charge_box_id: str) -> rm.StationDetail:
+    context.write(core.AcceptStation(charge_box_id))
+    return _station(charge_box_id)
+
+
+@route("POST", "/stations/<charge_box_id>/reject", summary="Reject a station", tag="Stations", role=ADMIN,
+       params=(STATION,), answers=(Answer(200, "The station, rejected", rm.StationDetail), Answer(404, NOT_FOUND, ErrorAnswer)))
+def reject_station(charge_box_id: str) -> rm.StationDetail:
+    context.write(core.RejectStation(charge_box_id))
+    return _station(charge_box_id)
+
+
+@route("DELETE", "/stations/<charge_box_id>", summary="Delete a station and everything stored about it",
+       tag="Stations", role=ADMIN, params=(STATION,),
+       answers=(Answer(204, "Deleted"), Answer(404, NOT_FOUND, ErrorAnswer)))
+def delete_station(charge_box_id: str) -> Response:
+    context.write(core.DeleteStation(charge_box_id))
+    return Response(status=204)
+
+
+class ConfigurationList(Value):
+    items: list[rm.ConfigurationItem] = Field(description="The stored keys, by name")
+
+
+@route("GET", "/stations/<charge_box_id>/configuration", summary="A station's configuration as last read or changed",
+       tag="Stations", params=(STATION,),
+       answers=(Answer(200, "The stored keys", ConfigurationList), Answer(404, NOT_FOUND, ErrorAnswer)))
+def station_configuration(charge_box_id: str) -> ConfigurationList:
+    _station(charge_box_id)
+    return ConfigurationList(items=rm.configuration(context.engine(), charge_box_id))
+
+
+class ConnectorPage(PageOf[rm.ConnectorItem]):
+    """A page of connectors."""
+
+
+class ConnectorOverview(Value):
+    counts: rm.ConnectorCounts = Field(description="How many connectors are in each status")
+    connectors: ConnectorPage = Field(description="A page of connectors, filtered")
+
+
+class ConnectorQuery(PageQuery):
+    status: str | None = Field(None, description="Only connectors in this status")
+    search: str | None = Field(None, description="Part of the station id")
+
+
+@route("GET", "/connectors", summary="Every connector's last status, with counts per status", tag="Stations",
+       query=ConnectorQuery, answers=(Answer(200, "Counts and a page of connectors", ConnectorOverview),))
+def connectors(query: ConnectorQuery) -> ConnectorOverview:
+    page = Page(query.page, query.per_page)
+    listing = rm.list_connectors(context.engine(), page, rm.ConnectorFilter(query.status, query.search),
+                                 context.online_since())
+    return ConnectorOverview(
+        counts=rm.connector_counts(context.engine(), context.online_since()),
+        connectors=ConnectorPage(items=listing.items, page=page.number, per_page=page.size, total=listing.total,
+                                 total_exact=listing.total_exact),
+    )
+

@@ -11,53 +11,51 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from flask import Blueprint, Response, request, stream_with_context
-from flask.typing import ResponseReturnValue
+from flask import Response, stream_with_context
 
-from ocpp_soap.domain.errors import InvalidInput
+from webapp import context
+from webapp.readmodel import sessions as rm
+from webapp.readmodel.base import Page
 
-from . import params, queries
-from .context import gateway
-from .errors import not_found
-
-bp = Blueprint("transactions", __name__)
-
-
-@bp.get("/transactions")
-def list_transactions() -> ResponseReturnValue:
-    where = queries.TransactionFilter(
-        station=params.text("station"),
-        id_tag=params.text("idTag"),
-        open=params.flag("open"),
-        started_from=params.query_timestamp("from"),
-        started_to=params.query_timestamp("to"),
-    )
-    if _csv():
-        rows = queries.all_transactions(gateway().database, where)
-        return csv_response(queries.TRANSACTION_COLUMNS, rows, "transactions.csv")
-    page = params.page()
-    listing = queries.list_transactions(gateway().database, page, where)
-    return params.listed(listing, page)
+from .blueprint import NOT_FOUND, Answer, PathParam, route
+from .routing import not_found
+from .schemas import ErrorAnswer, FormatQuery, PageOf, TransactionQuery
 
 
-@bp.get("/transactions/<int:transaction_id>")
-def show_transaction(transaction_id: int) -> ResponseReturnValue:
-    as_csv = _csv()
-    body = queries.transaction(gateway().database, transaction_id)
-    if body is None:
+class TransactionPage(PageOf[rm.TransactionItem]):
+    """A page of transactions, newest first."""
+
+
+@route("GET", "/transactions", summary="List transactions (filter, paginate), or export them as CSV",
+       tag="Transactions", query=TransactionQuery,
+       answers=(Answer(200, "A page of transactions, or (format=csv) every matching one as CSV", TransactionPage,
+                       csv=", ".join(rm.TRANSACTION_COLUMNS)),))
+def list_transactions(query: TransactionQuery) -> Response | TransactionPage:
+    where = rm.TransactionFilter(station=query.station, id_tag=query.idTag, open=query.open,
+                                 started_from=query.from_, started_to=query.to, refused=query.refused)
+    if query.format == "csv":
+        return csv_response(rm.TRANSACTION_COLUMNS, rm.all_transactions(context.engine(), where), "transactions.csv")
+    page = Page(query.page, query.per_page)
+    listing = rm.list_transactions(context.engine(), page, where)
+    return TransactionPage(items=listing.items, page=page.number, per_page=page.size, total=listing.total,
+                           total_exact=listing.total_exact)
+
+
+TRANSACTION = PathParam("transaction_id", "transactionId", "The transactionId", integer=True)
+
+
+@route("GET", "/transactions/<int:transaction_id>", summary="One transaction with its meter values (or them as CSV)",
+       tag="Transactions", params=(TRANSACTION,), query=FormatQuery,
+       answers=(Answer(200, "The transaction, or (format=csv) its meter values as CSV", rm.TransactionDetail,
+                       csv=", ".join(rm.METER_VALUE_COLUMNS)), Answer(404, NOT_FOUND, ErrorAnswer)))
+def show_transaction(transaction_id: int, query: FormatQuery) -> Response | rm.TransactionDetail:
+    found = rm.transaction(context.engine(), transaction_id)
+    if found is None:
         raise not_found("transaction")
-    if as_csv:
-        return csv_response(
-            queries.METER_VALUE_COLUMNS, body["meterValues"], f"transaction-{transaction_id}-meter-values.csv"
-        )
-    return body
-
-
-def _csv() -> bool:
-    wanted = request.args.get("format", "json")
-    if wanted not in ("json", "csv"):
-        raise InvalidInput("format", f"expected json or csv, got {wanted!r}")
-    return wanted == "csv"
+    if query.format == "csv":
+        rows = (value.model_dump(mode="json") for value in found.meter_values)
+        return csv_response(rm.METER_VALUE_COLUMNS, rows, f"transaction-{transaction_id}-meter-values.csv")
+    return found
 
 
 def csv_response(columns: Sequence[str], rows: Iterable[dict[str, Any]], filename: str) -> Response:

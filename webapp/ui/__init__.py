@@ -1,34 +1,34 @@
-"""The operator web app: server-rendered pages behind a login, one blueprint per area.
+"""The operator web app: server-rendered pages behind a login (Flask-Login), every form with a CSRF token
+(Flask-WTF), one blueprint per area, live regions refreshed by htmx (``static/vendor``, no build step).
 
-Register it with ``app.register_blueprint(webapp.ui.bp)`` after ``app.extensions["ocpp_gateway"]`` is set. At
-registration the admin account is settled (``accounts.py``) and the session cookie set up: signed with
-``OCPP_SOAP_SECRET_KEY``, or else with a secret derived from the stored password hash, so that every worker and
-node shares it and a new password ends every session. The cookie is HttpOnly, SameSite=Lax, and Secure on https.
-
-Only the web app's own paths get a session: ``/api`` (bearer token), ``/healthz``, ``/metrics`` and the SOAP
-endpoints (dispatched before Flask) never see a cookie. Reads use query functions, writes go through the bus.
+Only the web app's own paths get a session: ``/api`` (bearer tokens), ``/healthz``, ``/metrics`` and the SOAP
+endpoints (dispatched before Flask) never see a cookie. The cookie is signed with ``OCPP_SOAP_SECRET_KEY`` or a
+key generated once and shared by every worker (``settle.py``); it is HttpOnly, SameSite=Lax, Secure on https.
+An account's session carries a fingerprint of its password hash: a new password ends its sessions.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
-from flask.blueprints import BlueprintSetupState
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from ocpp_soap.domain.errors import DomainError
+from webapp import context, core
 
 from . import (
     accounts,
+    activity,
     apidocs,
     auth,
-    csrf,
+    commands,
+    connectors,
     dashboard,
     formatting,
     idtags,
@@ -37,91 +37,96 @@ from . import (
     stations,
     transactions,
 )
+from .pages import User, load_user
 
 logger = logging.getLogger(__name__)
 
-ACCOUNT_EXTENSION = "ocpp_admin_account"
 NOT_UI = ("/api", "/healthz", "/metrics")
 
 bp = Blueprint("ui", __name__)
-for child in (auth.bp, dashboard.bp, stations.bp, idtags.bp, transactions.bp, reservations.bp, messages.bp,
-              apidocs.bp):
+for child in (auth.bp, dashboard.bp, stations.bp, connectors.bp, idtags.bp, transactions.bp, reservations.bp,
+              messages.bp, commands.bp, accounts.bp, activity.bp, apidocs.bp):
     bp.register_blueprint(child)
 
-_settle_lock = threading.Lock()
-
-
-def account(app: Flask | None = None) -> accounts.AdminAccount:
-    """The admin account of this process, settled once (raises SQLAlchemyError while the database is down)."""
-    app = app or current_app  # type: ignore[assignment]
-    found: accounts.AdminAccount | None = app.extensions.get(ACCOUNT_EXTENSION)
-    if found is None:
-        with _settle_lock:
-            found = app.extensions.get(ACCOUNT_EXTENSION)
-            if found is None:
-                settings = app.extensions["ocpp_gateway"].settings
-                found = accounts.load_or_create(app.extensions["ocpp_gateway"].database, settings.admin_password)
-                app.extensions[ACCOUNT_EXTENSION] = found
-                app.secret_key = settings.secret_key or found.session_secret()
-    return found
+csrf = CSRFProtect()
+login_manager = LoginManager()
 
 
 class UiSessionInterface(SecureCookieSessionInterface):
-    """The signed cookie session, only on the web app's paths, with a secret settled from the admin account."""
+    """The signed cookie session, only on the web app's paths, once the session key is settled."""
 
-    def open_session(self, app: Flask, request: Any) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
         path: str = request.path
         if any(path == prefix or path.startswith(prefix + "/") for prefix in NOT_UI):
-            return self.make_null_session(app)
+            return self.make_null_session(app)  # type: ignore[return-value]
         try:
-            account(app)
-        except SQLAlchemyError:
-            return self.make_null_session(app)
+            context.settled(app)
+        except (SQLAlchemyError, core.StorageUnavailable):
+            return self.make_null_session(app)  # type: ignore[return-value]
         return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(request.is_secure) or super().get_cookie_secure(app)
 
 
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    """Settle the account at start, so that a generated password is logged when the operator looks; if the
-    database does not answer yet, the first page request settles it."""
-    app = state.app
+def setup(app: Flask, *, exempt: tuple[Blueprint, ...]) -> None:
     app.session_interface = UiSessionInterface()
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="ocpp_session")
-    app.jinja_env.globals.update(csrf_token=csrf.token, csrf_field=csrf.FIELD)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="ocpp_session",
+        # A token for the session's lifetime: a page left open for hours still posts. Same-site cookies and the
+        # token already stop cross-site posts; the Referer check would refuse proxies that strip it.
+        WTF_CSRF_TIME_LIMIT=None, WTF_CSRF_SSL_STRICT=False,
+    )
+    csrf.init_app(app)
+    for blueprint in exempt:
+        csrf.exempt(blueprint)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    login_manager.session_protection = None  # the fingerprint of the password hash does that job, per worker alike
     formatting.register(app)
-    try:
-        account(app)
-    except SQLAlchemyError as exc:
-        logger.warning("web app account not settled at start (database unavailable: %s); will retry",
-                       type(exc).__name__)
+
+
+def _unauthorized() -> ResponseReturnValue:
+    target = url_for("ui.auth.login", next=request.full_path.rstrip("?")).replace("%2F", "/")
+    if request.headers.get("HX-Request"):
+        response = Response(status=401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 @bp.before_request
 def _guard() -> ResponseReturnValue | None:
-    """Every page but the login page needs a logged-in session; every POST needs the CSRF token."""
+    """Every page but the login page needs a logged-in session."""
     try:
-        admin = account()
-    except SQLAlchemyError:
+        context.settled()
+    except (SQLAlchemyError, core.StorageUnavailable):
         return render_template("ui/error.html", title="Unavailable",
                                message="The database does not answer; retry later."), 503
-    csrf.protect()
+    user = current_user if current_user.is_authenticated else None
+    if isinstance(user, User):
+        context.set_principal(context.Principal(user.username, core.Role(user.role), user.time_zone))
     if request.endpoint in auth.PUBLIC_ENDPOINTS:
         return None
-    if session.get("user") != accounts.ADMIN or session.get("pw") != admin.fingerprint():
-        session.clear()
-        return redirect(url_for("ui.auth.login", next=request.full_path.rstrip("?")))
+    if user is None:
+        return _unauthorized()
     return None
 
 
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> ResponseReturnValue:
-    from webapp.api.errors import from_domain
+@bp.errorhandler(core.DomainError)
+def _domain_error(exc: core.DomainError) -> ResponseReturnValue:
+    from webapp.api.routing import from_domain
 
     error = from_domain(exc)
     return render_template("ui/error.html", title="Refused", message=error.message), error.status
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
+    message = ("The form has expired or did not come from this site (CSRF check failed); reload the page and try "
+               "again.")
+    return render_template("ui/error.html", title="Form refused", message=message), 400
 
 
 @bp.errorhandler(HTTPException)

@@ -1,96 +1,140 @@
-"""The admin account of the web app: its password, stored only as a salted hash in ``operator_accounts``.
-
-The password is ``OCPP_SOAP_ADMIN_PASSWORD``; without it, one is generated at first start, stored hashed and
-logged once (WARNING), like the API token (``webapp/api/token_store.py``). Several workers starting together
-race on the primary key: one inserts and logs, the others read its row. When the configured password differs
-from the stored hash, the hash is replaced with a compare-and-set, so concurrent workers converge on one stored
-hash, from which they all derive the same session secret.
-"""
+"""``/settings``: every user's own time zone, password and API tokens; ``/accounts``: administrators manage the
+operator accounts (add, change role, set a password, remove after a confirmation). Writes go through the bus,
+recorded with their author; a new token is shown once (a flash message), only its hash is kept."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import logging
 import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from zoneinfo import available_timezones
 
-from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
-from ocpp_soap.persistence.orm import OperatorAccountRow
+from webapp import context, core, settle
+from webapp.readmodel import accounts as stored
 
-logger = logging.getLogger(__name__)
+from .pages import requires, who
 
-ADMIN = "admin"
-_SESSION_LABEL = b"ocpp-soap web session secret v1"
-
-
-@dataclass(frozen=True)
-class AdminAccount:
-    """The admin's stored hash, settled for this process, and what is derived from it."""
-
-    password_hash: str
-
-    def verify(self, password: str) -> bool:
-        return bool(password) and check_password_hash(self.password_hash, password)
-
-    def session_secret(self) -> str:
-        """A secret every worker and node derives alike, and that changes (ending sessions) with the password."""
-        return hmac.new(_SESSION_LABEL, self.password_hash.encode("utf-8"), hashlib.sha256).hexdigest()
-
-    def fingerprint(self) -> str:
-        """Kept in the session: a session made under another password is no longer valid, whatever the secret."""
-        return hashlib.sha256(self.password_hash.encode("utf-8")).hexdigest()[:16]
+bp = Blueprint("accounts", __name__)
+ADMIN = core.Role.ADMIN
+ROLES = tuple(role.value for role in core.Role)
 
 
-def load_or_create(engine: Engine, configured: str | None) -> AdminAccount:
-    """The admin account, creating or updating its stored hash as the setting says."""
-    for _ in range(5):
-        stored = _stored_hash(engine)
-        if stored is not None:
-            if configured is None or check_password_hash(stored, configured):
-                return AdminAccount(stored)
-            if _replace(engine, stored, generate_password_hash(configured)):
-                logger.info("admin password changed from OCPP_SOAP_ADMIN_PASSWORD")
-            continue  # read back what is stored now: ours, or a concurrent worker's hash of the same password
-        password = configured or secrets.token_urlsafe(15)
-        try:
-            with engine.begin() as connection:
-                connection.execute(
-                    insert(OperatorAccountRow).values(
-                        username=ADMIN, password_hash=generate_password_hash(password), created_at=datetime.now(UTC)
-                    )
-                )
-        except IntegrityError:  # another worker stored it a moment ago: use that one
-            continue
-        if configured is None:
-            # The one time the password is shown (or set OCPP_SOAP_ADMIN_PASSWORD instead).
-            logger.warning(
-                "generated a password for the web app's user %r, shown only this once "
-                "(set OCPP_SOAP_ADMIN_PASSWORD to choose one): %s", ADMIN, password,
-            )
-    stored = _stored_hash(engine)
-    if stored is None:
-        raise RuntimeError("the admin account could not be stored")
-    return AdminAccount(stored)
+def _zones() -> list[str]:
+    return ["UTC", *sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))]
 
 
-def _stored_hash(engine: Engine) -> str | None:
-    with engine.begin() as connection:
-        value = connection.execute(
-            select(OperatorAccountRow.password_hash).where(OperatorAccountRow.username == ADMIN)
-        ).scalar()
-    return None if value is None else str(value)
+@bp.get("/settings")
+def settings() -> ResponseReturnValue:
+    me = who()
+    return render_template("ui/settings.html", me=me, zones=_zones(),
+                           tokens=stored.tokens(context.engine(), me.name) if me.account else [])
 
 
-def _replace(engine: Engine, old_hash: str, new_hash: str) -> bool:
-    with engine.begin() as connection:
-        result = connection.execute(
-            update(OperatorAccountRow)
-            .where(OperatorAccountRow.username == ADMIN, OperatorAccountRow.password_hash == old_hash)
-            .values(password_hash=new_hash)
-        )
-    return bool(result.rowcount)
+@bp.post("/settings/time-zone")
+def set_time_zone() -> ResponseReturnValue:
+    zone = request.form.get("timeZone", "UTC").strip()
+    context.write(core.SetTimeZone(who().name, zone))
+    flash(f"Times are now shown in {zone}.", "success")
+    return redirect(url_for(".settings"))
+
+
+@bp.post("/settings/password")
+def change_own_password() -> ResponseReturnValue:
+    me = who()
+    found = stored.stored_account(context.engine(), me.name)
+    if found is None or not core.verify_password(found.password_hash, request.form.get("current", "")):
+        raise core.InvalidInput("current", "the current password is wrong")
+    if request.form.get("new", "") != request.form.get("again", ""):
+        raise core.InvalidInput("again", "the two new passwords differ")
+    context.write(core.ChangePassword(me.name, core.hash_password(request.form.get("new", ""), "new")))
+    flash("Password changed: your other sessions have ended; log in again.", "success")
+    return redirect(url_for("ui.auth.login"))
+
+
+@bp.post("/settings/tokens")
+def issue_token() -> ResponseReturnValue:
+    me = who()
+    token = secrets.token_urlsafe(32)
+    context.write(core.IssueApiToken(me.name, request.form.get("label", ""), settle.hash_token(token)))
+    # The session cookie is already a credential of this account: showing the token once through it adds no risk.
+    flash(f"New API token (shown only now; it has your role, {me.role.value}): {token}", "token")
+    return redirect(url_for(".settings"))
+
+
+@bp.get("/settings/tokens/<int:token_id>/revoke")
+def confirm_revoke(token_id: int) -> ResponseReturnValue:
+    return render_template("ui/confirm.html", title=f"Revoke API token {token_id}?",
+                           action=url_for(".revoke_token", token_id=token_id), button="Revoke the token",
+                           cancel=request.args.get("back") or url_for(".settings"),
+                           consequences=["Requests with it are refused (401) from now on."],
+                           fields={"back": request.args.get("back") or url_for(".settings")})
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    me = who()
+    context.write(core.RevokeApiToken(token_id, None if me.may(ADMIN) else me.name))
+    flash(f"API token {token_id} revoked.", "success")
+    target = request.form.get("back", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for(".settings"))
+
+
+@bp.get("/accounts")
+@requires(ADMIN)
+def index() -> ResponseReturnValue:
+    return render_template("ui/accounts.html", accounts=stored.list_accounts(context.engine()), roles=ROLES,
+                           zones=_zones(), tokens=stored.tokens(context.engine()), builtin=core.BUILT_IN_ADMIN)
+
+
+@bp.post("/accounts")
+@requires(ADMIN)
+def create() -> ResponseReturnValue:
+    username = request.form.get("username", "").strip()
+    core.check_username(username)
+    role = request.form.get("role", "read-only")
+    if role not in ROLES:
+        raise core.InvalidInput("role", f"expected one of {', '.join(ROLES)}")
+    context.write(core.CreateAccount(username, core.hash_password(request.form.get("password", "")), core.Role(role),
+                                     request.form.get("timeZone", "UTC") or "UTC"))
+    flash(f"Account {username} added ({role}).", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/accounts/<username>/role")
+@requires(ADMIN)
+def change_role(username: str) -> ResponseReturnValue:
+    role = request.form.get("role", "")
+    if role not in ROLES:
+        raise core.InvalidInput("role", f"expected one of {', '.join(ROLES)}")
+    context.write(core.ChangeRole(username, core.Role(role)))
+    flash(f"{username} is now {role}.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/accounts/<username>/password")
+@requires(ADMIN)
+def set_password(username: str) -> ResponseReturnValue:
+    context.write(core.ChangePassword(username, core.hash_password(request.form.get("password", ""))))
+    flash(f"Password of {username} set; their sessions have ended.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/accounts/<username>/remove")
+@requires(ADMIN)
+def confirm_remove(username: str) -> ResponseReturnValue:
+    if stored.stored_account(context.engine(), username) is None:
+        abort(404, description=f"No account {username!r}.")
+    return render_template("ui/confirm.html", title=f"Remove account {username}?",
+                           action=url_for(".remove", username=username), button="Remove the account",
+                           cancel=url_for(".index"),
+                           consequences=["Its sessions end and its API tokens stop working.",
+                                         "What it did stays recorded under its name."])
+
+
+@bp.post("/accounts/<username>/remove")
+@requires(ADMIN)
+def remove(username: str) -> ResponseReturnValue:
+    context.write(core.DeleteAccount(username))
+    flash(f"Account {username} removed.", "success")
+    return redirect(url_for(".index"))

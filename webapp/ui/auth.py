@@ -1,4 +1,5 @@
-"""Login and logout, with a per-address limit on failed attempts (in memory, per process)."""
+"""Login and logout (Flask-Login, a Flask-WTF form), with a per-address limit on failed attempts (in memory,
+per process). A password stored with an older hash is re-hashed at its next successful login."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ import threading
 import time
 from collections import deque
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired
 
-from . import accounts, csrf
+from webapp import context, core
+from webapp.readmodel import accounts as stored
+
+from .pages import User
 
 bp = Blueprint("auth", __name__)
 
@@ -54,6 +62,12 @@ class FailedLogins:
 failed_logins = FailedLogins()
 
 
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    username = StringField("User name", validators=[DataRequired()], default="admin")
+    password = PasswordField("Password", validators=[DataRequired()])
+    next = HiddenField()
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never another host (``//evil``, ``https://evil``)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -63,32 +77,42 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
-    from . import account
-
+    form = LoginForm()
     target = _safe_next(request.values.get("next"))
     if request.method == "GET":
-        return render_template("ui/login.html", next=target, error=None)
+        form.next.data = target
+        return render_template("ui/login.html", form=form, error=None)
     address = request.remote_addr or "?"
     wait = failed_logins.locked_for(address)
     if wait:
         message = f"Too many failed attempts; try again in {int(wait) + 1} seconds."
-        return render_template("ui/login.html", next=target, error=message), 429
-    username = request.form.get("username", "")
-    password = request.form.get("password", "")
-    admin = account()
-    if username != accounts.ADMIN or not admin.verify(password):
+        return render_template("ui/login.html", form=form, error=message), 429
+    username, password = (form.username.data or "").strip(), form.password.data or ""
+    found = stored.stored_account(context.engine(), username) if username else None
+    if found is None or not core.verify_password(found.password_hash, password):
         failed_logins.record(address)
         time.sleep(FAILURE_DELAY_S)
-        return render_template("ui/login.html", next=target, error="Wrong user name or password."), 401
+        return render_template("ui/login.html", form=form, error="Wrong user name or password."), 401
     failed_logins.clear(address)
-    session.clear()
-    session["user"] = accounts.ADMIN
-    session["pw"] = admin.fingerprint()
-    csrf.renew()
+    password_hash = found.password_hash
+    if core.needs_rehash(password_hash):
+        newer = core.hash_password(password) if len(password) >= core.PASSWORD_MIN_LENGTH else None
+        if newer is not None:
+            gw = context.gateway()
+            try:
+                core.handle_as(gw.bus, core.ChangePassword(username, newer, expected_hash=password_hash), username,
+                               gw.clock)
+                password_hash = newer
+            except core.AccountConflict:
+                pass
+    session.clear()  # a new session: a new CSRF token too
+    login_user(User(found.username, found.role, found.time_zone, password_hash))
+    flash(f"Logged in as {found.username} ({found.role}).", "info")
     return redirect(target)
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    logout_user()
     session.clear()
     return redirect(url_for("ui.auth.login"))

@@ -1,41 +1,45 @@
-"""``/transactions``: list with filters, detail with a chart of the energy register and its meter values, and
-CSV exports made by the API's CSV code."""
+"""``/transactions``: sessions (status, duration, energy of the session, live power) and refused starts apart,
+filters that refuse a bad value instead of listing everything, CSV exports; one session with its chart (energy
+of the session, power or state of charge on a second axis) and its meter values. ``/live/transactions/<id>``
+is an open session's live part (htmx)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ocpp_soap.timestamps import InvalidTimestamp, parse_timestamp
-from webapp.api import queries as api
+from webapp import context
 from webapp.api.transactions import csv_response
+from webapp.core import Role
+from webapp.readmodel import sessions
+from webapp.timezones import BadTime, parse_time
 
-from . import queries
-from .chart import energy_chart
-from .pages import engine, flag, page, pages, text
+from .chart import session_chart
+from .pages import flag, page, pages, requires, text, zone
 
 bp = Blueprint("transactions", __name__, url_prefix="/transactions")
 
 
 def _time(name: str, problems: list[str]) -> datetime | None:
-    """A date (``2025-01-31``, midnight UTC) or a date and time from the filter form; None when empty or wrong."""
     raw = text(name)
     if raw is None:
         return None
     try:
-        return parse_timestamp(raw if "T" in raw else raw + "T00:00:00Z")
-    except InvalidTimestamp:
-        problems.append(f"{name}: {raw!r} is not a date (YYYY-MM-DD) or an ISO 8601 date and time")
+        return parse_time(raw, zone())
+    except BadTime as exc:
+        problems.append(f"{'Started from' if name == 'from' else 'Until'}: {exc}")
         return None
 
 
-def _filter(problems: list[str]) -> api.TransactionFilter:
-    return api.TransactionFilter(
-        station=text("station"), id_tag=text("idTag"), open=flag("open"),
+def _filter(problems: list[str]) -> sessions.TransactionFilter:
+    state = text("state")
+    return sessions.TransactionFilter(
+        station=text("station"), id_tag=text("idTag"),
+        open={"charging": True, "finished": False}.get(state or "", flag("open")),
         started_from=_time("from", problems), started_to=_time("to", problems),
+        refused=request.args.get("view") == "refused",
     )
 
 
@@ -43,8 +47,11 @@ def _filter(problems: list[str]) -> api.TransactionFilter:
 def index() -> ResponseReturnValue:
     problems: list[str] = []
     where = _filter(problems)
+    if problems:  # a bad filter shows what is wrong, never the whole unfiltered list
+        return render_template("ui/transactions.html", listing=None, paging=None, args=request.args,
+                               problems=problems), 422
     current = page()
-    listing = api.list_transactions(engine(), current, where)
+    listing = sessions.list_transactions(context.engine(), current, where)
     return render_template("ui/transactions.html", listing=listing, paging=pages(listing, current),
                            args=request.args, problems=problems)
 
@@ -52,39 +59,71 @@ def index() -> ResponseReturnValue:
 @bp.get("/export.csv")
 def export() -> ResponseReturnValue:
     """Every matching transaction, as the API's ``?format=csv`` exports them."""
-    where = _filter([])
-    return csv_response(api.TRANSACTION_COLUMNS, api.all_transactions(engine(), where), "transactions.csv")
+    problems: list[str] = []
+    where = _filter(problems)
+    if problems:
+        abort(422, description=" ".join(problems))
+    return csv_response(sessions.TRANSACTION_COLUMNS, sessions.all_transactions(context.engine(), where),
+                        "transactions.csv")
 
 
-@bp.get("/<int:transaction_id>")
-def show(transaction_id: int) -> ResponseReturnValue:
-    transaction = queries.transaction_row(engine(), transaction_id)
-    if transaction is None:
+def _live(transaction_id: int) -> dict[str, object]:
+    engine = context.engine()
+    tx = sessions.transaction(engine, transaction_id, with_meter_values=False)
+    if tx is None:
         abort(404, description=f"No transaction {transaction_id} is known.")
-    points, readings = queries.energy_series(engine(), transaction_id)
-    so_far = points[-1].wh - transaction["meterStart"] if points and transaction["open"] else None
-    points = _with_start_and_stop(transaction, points)
-    current = page()
-    values = queries.meter_values_page(engine(), transaction_id, current)
-    return render_template("ui/transaction.html", tx=transaction, chart=energy_chart(points),
-                           so_far=so_far,
-                           readings=readings, values=values, paging=pages(values, current))
+    energy = sessions.series(engine, transaction_id, (None, sessions.ENERGY))
+    power = sessions.series(engine, transaction_id, (sessions.POWER,))
+    soc = sessions.series(engine, transaction_id, (sessions.SOC,))
+    points = _framed(tx, energy.points)
+    return {"tx": tx, "chart": session_chart(points, power.points, soc.points, float(tx.meter_start), zone()),
+            "readings": energy.readings, "power_readings": power.readings, "soc_readings": soc.readings}
 
 
-def _with_start_and_stop(transaction: dict[str, Any], points: list[queries.MeterPoint]) -> list[queries.MeterPoint]:
+def _framed(tx: sessions.TransactionItem, points: list[sessions.Point]) -> list[sessions.Point]:
     """The readings framed by the meter start and stop the station reported with StartTransaction and
     StopTransaction, so that the line begins and ends where the session did."""
-    start = queries.MeterPoint(parse_timestamp(transaction["startedAt"]), float(transaction["meterStart"]))
+    start = sessions.Point(tx.started_at, float(tx.meter_start))
     framed = [start, *(p for p in points if p.at >= start.at)]
-    if transaction["stoppedAt"] and transaction["meterStop"] is not None:
-        stop = queries.MeterPoint(parse_timestamp(transaction["stoppedAt"]), float(transaction["meterStop"]))
+    if tx.stopped_at is not None and tx.meter_stop is not None:
+        stop = sessions.Point(tx.stopped_at, float(tx.meter_stop))
         framed = [p for p in framed if p.at <= stop.at] + [stop]
     return framed
 
 
+@bp.get("/<int:transaction_id>")
+def show(transaction_id: int) -> ResponseReturnValue:
+    live = _live(transaction_id)
+    current = page()
+    values = sessions.meter_values_page(context.engine(), transaction_id, current)
+    return render_template("ui/transaction.html", live=live, tx=live["tx"], values=values,
+                           paging=pages(values, current))
+
+
+@bp.get("/live/<int:transaction_id>")
+def live(transaction_id: int) -> ResponseReturnValue:
+    return render_template("ui/live/transaction.html", live=_live(transaction_id))
+
+
+@bp.get("/<int:transaction_id>/stop")
+@requires(Role.OPERATOR)
+def confirm_stop(transaction_id: int) -> ResponseReturnValue:
+    tx = sessions.transaction(context.engine(), transaction_id, with_meter_values=False)
+    if tx is None:
+        abort(404, description=f"No transaction {transaction_id} is known.")
+    return render_template(
+        "ui/confirm.html", title=f"Stop session {transaction_id}?",
+        action=url_for("ui.stations.command", charge_box_id=tx.charge_box_id, operation="RemoteStopTransaction"),
+        button="Stop charging", cancel=url_for(".show", transaction_id=transaction_id),
+        fields={"transactionId": str(transaction_id)},
+        consequences=[f"RemoteStopTransaction is sent to {tx.charge_box_id}: the car on connector {tx.connector_id} "
+                      f"({tx.id_tag}) stops charging when the station accepts."])
+
+
 @bp.get("/<int:transaction_id>/meter-values.csv")
 def export_meter_values(transaction_id: int) -> ResponseReturnValue:
-    body = api.transaction(engine(), transaction_id)
-    if body is None:
+    found = sessions.transaction(context.engine(), transaction_id)
+    if found is None:
         abort(404, description=f"No transaction {transaction_id} is known.")
-    return csv_response(api.METER_VALUE_COLUMNS, body["meterValues"], f"transaction-{transaction_id}-meter-values.csv")
+    rows = (value.model_dump(mode="json") for value in found.meter_values)
+    return csv_response(sessions.METER_VALUE_COLUMNS, rows, f"transaction-{transaction_id}-meter-values.csv")

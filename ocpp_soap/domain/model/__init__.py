@@ -7,6 +7,17 @@ is split by subject; every name is importable from here.
 from __future__ import annotations
 
 from ..versions import Protocol
+from .accounts import (
+    BUILT_IN_ADMIN,
+    LABEL_MAX,
+    TIME_ZONE_MAX,
+    USERNAME_MAX,
+    Account,
+    ApiToken,
+    OperatorAction,
+    Role,
+    check_username,
+)
 from .authorization import ID_TOKEN_MAX, AuthorizationStatus, IdTag, IdTagInfo, authorize
 from .connectors import ChargePointErrorCode, ConnectorStatus, ConnectorStatusChange
 from .readings import (
@@ -44,6 +55,8 @@ from .stations import (
 from .transactions import SUPERSEDED, StopReason, Transaction, UnknownTransactionStop
 
 __all__ = [
+    "BUILT_IN_ADMIN", "LABEL_MAX", "TIME_ZONE_MAX", "USERNAME_MAX", "Account", "ApiToken", "OperatorAction", "Role",
+    "check_username",
     "CHARGE_BOX_ID_MAX", "ID_TOKEN_MAX", "ONLINE_HEARTBEATS", "SUPERSEDED", "AuthorizationStatus", "BootDetails", "ChargePointErrorCode",
     "ConfigurationValue", "ConnectorStatus", "ConnectorStatusChange", "DataTransferRecord", "DataTransferStatus",
     "DiagnosticsStatus", "FirmwareStatus", "IdTag", "IdTagInfo", "LocalList", "LocalListEntry", "Location",

@@ -3,6 +3,7 @@ work's session (those on the path of every station message with Core statements 
 
 from __future__ import annotations
 
+from .accounts import SqlAccountRepository, SqlOperatorActionRepository
 from .id_tags import SqlIdTagRepository
 from .message_log import SqlMessageLogRepository
 from .station_reports import SqlConnectorRepository, SqlDataTransferRepository
@@ -16,6 +17,7 @@ from .stations import SqlStationRepository
 from .transactions import SqlMeterValueRepository, SqlTransactionRepository
 
 __all__ = [
+    "SqlAccountRepository", "SqlOperatorActionRepository",
     "SqlCommandLogRepository", "SqlConfigurationRepository", "SqlConnectorRepository", "SqlDataTransferRepository",
     "SqlIdTagRepository", "SqlLocalListRepository", "SqlMessageLogRepository", "SqlMeterValueRepository",
     "SqlReservationRepository", "SqlStationRepository", "SqlTransactionRepository",

@@ -39,6 +39,7 @@ class SqlCommandLogRepository:
             duration_ms=entry.duration_ms,
             protocol=entry.protocol,
             address=entry.address,
+            requested_by=entry.requested_by,
         )
         self._session.add(row)
         self._session.flush()

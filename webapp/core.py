@@ -1,0 +1,137 @@
+"""Everything the web app takes from ``ocpp_soap``, in one place, so that a rename there is one edit here.
+
+Pages, the API and the app factory import these names from here; only the read model (``webapp/readmodel``)
+also reads the ORM tables. Which versions exist, their labels and operations come from the version registry
+(``ocpp_soap.domain.versions``), the operations' fields from their specs (``ocpp_soap.operations``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ocpp_soap import __version__
+from ocpp_soap.attribution import handle_as
+from ocpp_soap.bootstrap import Gateway
+from ocpp_soap.domain.errors import (
+    AccountConflict,
+    AlreadyExists,
+    DomainError,
+    FieldNotSupported,
+    InvalidCommand,
+    InvalidInput,
+    OperationNotSupported,
+    StationNotAccepted,
+    StorageUnavailable,
+    TransactionNotOpen,
+    UnknownAccount,
+    UnknownIdTag,
+    UnknownReservation,
+    UnknownStation,
+)
+from ocpp_soap.domain.message_log import Direction
+from ocpp_soap.domain.model import (
+    BUILT_IN_ADMIN,
+    CHARGE_BOX_ID_MAX,
+    ID_TOKEN_MAX,
+    Account,
+    ApiToken,
+    AuthorizationStatus,
+    ConnectorStatus,
+    IdTag,
+    LocalListEntry,
+    Protocol,
+    RegistrationStatus,
+    ReservationState,
+    Role,
+    authorize,
+    check_username,
+)
+from ocpp_soap.domain.operator_commands import (
+    AcceptStation,
+    ChangePassword,
+    ChangeRole,
+    CreateAccount,
+    CreateIdTag,
+    DeleteAccount,
+    DeleteIdTag,
+    DeleteStation,
+    IssueApiToken,
+    NoteTokenUsed,
+    RegisterStation,
+    RejectStation,
+    RevokeApiToken,
+    SetTimeZone,
+    StoreGeneratedApiToken,
+    StoreSecret,
+    UpdateIdTag,
+)
+from ocpp_soap.domain.station_requests import (
+    CallOutcome,
+    StationCallResult,
+    StationRequest,
+)
+from ocpp_soap.forwarded import ENVIRON_KEY, Network, address_in, parse_networks
+from ocpp_soap.handlers.reachability import REMEMBERED as UNREACHABLE_OUTCOMES
+from ocpp_soap.json_values import to_jsonable
+from ocpp_soap.metrics import StateGauges
+from ocpp_soap.metrics import exposition as metrics_exposition
+from ocpp_soap.operations import SPECS, OperationSpec, parse_request, to_wire, wire_name
+from ocpp_soap.operations.json_schema import answer_schema, request_schema
+from ocpp_soap.operations.results import call_report
+from ocpp_soap.operations.shapes import has_shape, is_required
+from ocpp_soap.passwords import MIN_LENGTH as PASSWORD_MIN_LENGTH
+from ocpp_soap.passwords import hash_password, needs_rehash, verify_password
+from ocpp_soap.persistence.database import database_answers
+
+__all__ = [
+    "BUILT_IN_ADMIN", "CHARGE_BOX_ID_MAX", "ENVIRON_KEY", "ID_TOKEN_MAX", "PASSWORD_MIN_LENGTH", "SPECS",
+    "AcceptStation", "Account", "AccountConflict", "AlreadyExists", "ApiToken", "AuthorizationStatus", "CallOutcome",
+    "ChangePassword", "ChangeRole", "ConnectorStatus", "CreateAccount", "CreateIdTag", "DeleteAccount", "DeleteIdTag",
+    "DeleteStation", "Direction", "DomainError", "FieldNotSupported", "Gateway", "IdTag", "InvalidCommand",
+    "InvalidInput", "IssueApiToken", "LocalListEntry", "Network", "NoteTokenUsed", "OperationNotSupported",
+    "OperationSpec", "Protocol", "RegisterStation", "RegistrationStatus", "RejectStation", "ReservationState",
+    "RevokeApiToken", "Role", "SetTimeZone", "StateGauges", "StationCallResult", "StationNotAccepted",
+    "StationRequest", "StorageUnavailable", "StoreGeneratedApiToken", "StoreSecret", "TransactionNotOpen",
+    "UNREACHABLE_OUTCOMES", "UnknownAccount", "UnknownIdTag", "UnknownReservation", "UnknownStation", "UpdateIdTag",
+    "__version__", "address_in", "answer_schema", "authorize", "call_report", "check_username", "database_answers",
+    "handle_as", "has_shape", "hash_password", "is_required", "metrics_exposition", "needs_rehash", "parse_networks", "parse_request",
+    "protocol_label", "protocol_operations", "protocol_version", "protocols", "request_schema", "to_jsonable",
+    "to_wire", "verify_password", "wire_name",
+]
+
+
+def protocols() -> tuple[Protocol, ...]:
+    """The protocol versions this gateway serves, oldest first (the version registry)."""
+    return tuple(Protocol)
+
+
+def _protocol(protocol: Protocol | str | None) -> Protocol | None:
+    if protocol is None or isinstance(protocol, Protocol):
+        return protocol
+    try:
+        return Protocol.from_value(str(protocol))
+    except ValueError:
+        return None
+
+
+def protocol_label(protocol: Protocol | str | None) -> str:
+    """``ocpp1.5-soap`` -> ``OCPP 1.5 (SOAP)``, from the version registry (the stored value for one it lacks)."""
+    known = _protocol(protocol)
+    if known is not None:
+        return known.label
+    return "—" if protocol is None else str(protocol)
+
+
+def protocol_version(protocol: Protocol) -> str:
+    """``ocpp1.5-soap`` -> ``1.5``: the short name the API's ``version`` filter takes."""
+    return protocol.number
+
+
+@cache
+def protocol_operations(protocol: Protocol | str | None) -> tuple[str, ...]:
+    """The operations a station of this version can be sent (the version registry), in name order; only those
+    with an operation spec, which is what forms and the API can take."""
+    known = _protocol(protocol)
+    if known is None:
+        return ()
+    return tuple(operation for operation in sorted(SPECS) if operation in known.operator_operations)
