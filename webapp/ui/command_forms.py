@@ -19,7 +19,7 @@ from ocpp_soap.domain.errors import InvalidInput
 from ocpp_soap.domain.model import LocalListEntry, Protocol
 from ocpp_soap.domain.station_requests import StationRequest
 from ocpp_soap.operations import SPECS, parse_request
-from ocpp_soap.operations.shapes import is_required
+from ocpp_soap.operations.shapes import has_shape, is_required
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ def _kind(annotation: Any) -> tuple[str, tuple[str, ...], str]:
         if item is LocalListEntry:
             return "json", (), 'JSON: [{"idTag": "A1", "idTagInfo": {"status": "Accepted"}}]'
         return "lines", (), "one per line; none for all"
+    if has_shape(annotation):  # an OCPP object (a charging profile): its fields as JSON
+        return "json", (), ""
     return "text", (), ""
 
 
