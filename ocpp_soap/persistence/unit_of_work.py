@@ -11,6 +11,7 @@ from ..domain.errors import ConcurrencyConflict, ConnectionLost, StorageUnavaila
 from ..domain.events import Event
 from .database import first_line
 from .repositories import (
+    SqlChargingProfileRepository,
     SqlCommandLogRepository,
     SqlConfigurationRepository,
     SqlConnectorRepository,
@@ -37,6 +38,7 @@ class SqlAlchemyUnitOfWork:
     local_lists: SqlLocalListRepository
     configuration: SqlConfigurationRepository
     message_log: SqlMessageLogRepository
+    charging_profiles: SqlChargingProfileRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -57,6 +59,7 @@ class SqlAlchemyUnitOfWork:
         self.local_lists = SqlLocalListRepository(self.session)
         self.configuration = SqlConfigurationRepository(self.session)
         self.message_log = SqlMessageLogRepository(self.session)
+        self.charging_profiles = SqlChargingProfileRepository(self.session)
         return self
 
     def __exit__(
