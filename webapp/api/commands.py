@@ -17,7 +17,7 @@ from ocpp_soap.domain.station_requests import StationCallResult
 from ocpp_soap.operations import parse_request
 from ocpp_soap.operations.results import call_report
 
-from . import params, queries
+from . import charging_queries, params, queries
 from .context import dispatch, gateway
 from .errors import CALL_FAILURES, ApiError, error_response, from_domain
 
@@ -27,7 +27,11 @@ bp = Blueprint("commands", __name__)
 @bp.get("/commands")
 def list_commands() -> ResponseReturnValue:
     page = params.page()
-    listing = queries.list_commands(gateway().database, page, station=params.text("station"))
+    engine = gateway().database
+    listing = queries.list_commands(engine, page, station=params.text("station"))
+    for item in listing.items:  # what each TriggerMessage made the station send (message-log ids)
+        if item["operation"] == charging_queries.TRIGGER:
+            item["triggeredMessages"] = [m["id"] for m in charging_queries.triggered_messages(engine, item["id"])]
     return params.listed(listing, page)
 
 

@@ -5,6 +5,11 @@ A test checks that every Flask route under ``/api`` is here and that every path 
 
 from __future__ import annotations
 
+import enum
+import types
+import typing
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint
@@ -12,8 +17,17 @@ from flask.typing import ResponseReturnValue
 
 from ocpp_soap import __version__
 from ocpp_soap.domain.message_log import Direction
-from ocpp_soap.domain.model import AuthorizationStatus, RegistrationStatus, ReservationState
-from ocpp_soap.operations import SPECS
+from ocpp_soap.domain.model import (
+    AuthorizationStatus,
+    ChargingProfile,
+    ChargingProfilePurpose,
+    ChargingSchedule,
+    ChargingSchedulePeriod,
+    RegistrationStatus,
+    ReservationState,
+)
+from ocpp_soap.operations import SPECS, shape_of
+from ocpp_soap.operations.shapes import has_shape, is_required
 
 from .params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
@@ -82,6 +96,29 @@ FORMAT = _query("format", "`csv` for a CSV export instead of JSON", {"type": "st
 TIME = {"type": "string", "format": "date-time"}
 NULLABLE_TEXT = {"type": "string", "nullable": True}
 
+
+def _shape_schema(cls: type[Any]) -> dict[str, Any]:
+    """The JSON schema of an OCPP object, from its shape (OCPP names, descriptions) and its Python types."""
+    hints = typing.get_type_hints(cls)
+    properties = {f.wire: {**_value_schema(hints[f.attribute]), "description": f.doc} for f in shape_of(cls).fields}
+    required = [f.wire for f in shape_of(cls).fields if is_required(cls, f.attribute)]
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def _value_schema(hint: Any) -> dict[str, Any]:
+    options = [a for a in typing.get_args(hint) if a is not type(None)]
+    if isinstance(hint, types.UnionType) and options:
+        hint = options[0]
+    if typing.get_origin(hint) is tuple:
+        return {"type": "array", "items": _value_schema(typing.get_args(hint)[0])}
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return {"type": "string", "enum": [str(m.value) for m in hint]}
+    if has_shape(hint):
+        return _ref(hint.__name__)
+    known: dict[Any, dict[str, Any]] = {int: {"type": "integer"}, Decimal: {"type": "number", "multipleOf": 0.1},
+                                        datetime: TIME}
+    return known.get(hint, {"type": "string"})
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -112,8 +149,25 @@ SCHEMAS: dict[str, Any] = {
             "connectors": {"type": "array", "items": {"type": "object", "properties": {
                 "connectorId": {"type": "integer"}, "status": {"type": "string"}, "errorCode": {"type": "string"},
                 "info": NULLABLE_TEXT, "timestamp": {**TIME, "nullable": True}}}},
+            "chargingProfiles": {"type": "array", "items": _ref("InstalledChargingProfile"),
+                                 "description": "The charging profiles the station accepted (OCPP 1.6)"},
         }}],
     },
+    "InstalledChargingProfile": {
+        "type": "object",
+        "properties": {
+            "connectorId": {"type": "integer", "description": "Where it is installed (0: the whole station)"},
+            "chargingProfileId": {"type": "integer"},
+            "chargingProfilePurpose": {"type": "string", "enum": [p.value for p in ChargingProfilePurpose]},
+            "stackLevel": {"type": "integer"},
+            "transactionId": {"type": "integer", "nullable": True},
+            "installedAt": {**TIME, "description": "When the station accepted it"},
+            "chargingProfile": _ref("ChargingProfile"),
+        },
+    },
+    "ChargingProfile": _shape_schema(ChargingProfile),
+    "ChargingSchedule": _shape_schema(ChargingSchedule),
+    "ChargingSchedulePeriod": _shape_schema(ChargingSchedulePeriod),
     "StationRegistration": {
         "type": "object",
         "required": ["chargeBoxId"],
@@ -152,6 +206,9 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "integer"}, "chargeBoxId": {"type": "string"}, "operation": {"type": "string"},
             "parameters": {"type": "object"}, "requestedAt": TIME, "outcome": {"type": "string"},
             "answer": {"type": "object"}, "error": NULLABLE_TEXT, "durationMs": {"type": "number"},
+            "triggeredMessages": {"type": "array", "items": {"type": "integer"},
+                                  "description": "TriggerMessage only: the message-log ids of what it made the "
+                                                 "station send"},
         },
     },
     "Reservation": {
@@ -174,6 +231,8 @@ SCHEMAS: dict[str, Any] = {
                                                          "out: the command outcome (answered, timeout, ...)"},
             "httpStatus": {"type": "integer", "nullable": True}, "durationMs": {"type": "number"},
             "error": NULLABLE_TEXT,
+            "triggeredBy": {"type": "integer", "nullable": True,
+                            "description": "The command-log id of the TriggerMessage this message answered"},
         },
     },
     "MessageDetail": {
@@ -243,6 +302,12 @@ PATHS: dict[str, Any] = {
                                           {"type": "string", "enum": sorted(SPECS)})],
             body="CommandFields",
         ),
+    },
+    "/api/stations/{chargeBoxId}/charging-profiles": {
+        "get": _op("The charging profiles the station accepted (OCPP 1.6), by connector, purpose and stack level",
+                   {"200": _json(_page_of("InstalledChargingProfile"), "A page of charging profiles"),
+                    "404": NOT_FOUND, "422": INVALID},
+                   parameters=[STATION_ID, *PAGING]),
     },
     "/api/idtags": {
         "get": _op("List id tags", {"200": _json(_page_of("IdTag"), "A page of id tags"), "422": INVALID},

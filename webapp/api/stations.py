@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
@@ -9,7 +11,7 @@ from ocpp_soap.domain import operator_commands as oc
 from ocpp_soap.domain.errors import InvalidInput
 from ocpp_soap.domain.model import Protocol, RegistrationStatus
 
-from . import params, queries
+from . import charging_queries, params, queries
 from .context import dispatch, gateway, online_since
 from .errors import not_found
 
@@ -38,9 +40,18 @@ def list_stations() -> ResponseReturnValue:
 
 @bp.get("/stations/<charge_box_id>")
 def show_station(charge_box_id: str) -> ResponseReturnValue:
-    body = queries.station(gateway().database, charge_box_id, online_since())
+    body = _detail(charge_box_id)
     if body is None:
         raise not_found("station")
+    return body
+
+
+def _detail(charge_box_id: str) -> dict[str, Any] | None:
+    """The station with its charging profiles (1.6; none for other versions)."""
+    engine = gateway().database
+    body = queries.station(engine, charge_box_id, online_since())
+    if body is not None:
+        body["chargingProfiles"] = charging_queries.profile_items(engine, charge_box_id)
     return body
 
 
@@ -75,7 +86,7 @@ def delete_station(charge_box_id: str) -> ResponseReturnValue:
 
 
 def _created(charge_box_id: str) -> ResponseReturnValue:
-    response = jsonify(queries.station(gateway().database, charge_box_id, online_since()))
+    response = jsonify(_detail(charge_box_id))
     response.status_code = 201
     response.headers["Location"] = f"/api/stations/{charge_box_id}"
     return response
