@@ -5,8 +5,9 @@ Registered on :func:`~.station_requests.prepare` and :func:`~.station_requests.f
 so that the registrations exist whenever the handlers do):
 
 - SetChargingProfile, and RemoteStartTransaction with a profile: the profile is checked against 1.6's rules before
-  anything is sent (:func:`~ocpp_soap.domain.model.check_profile`); a TxProfile also needs a transaction open on
-  its connector, whose id the gateway fills in when the operator gave none. When the station answers Accepted the
+  anything is sent (:func:`~ocpp_soap.domain.model.check_profile`), and its limits go in DecimalOne's one form
+  (16.50 as 16.5); a TxProfile also needs a transaction open on its connector, whose id the gateway fills in when
+  the operator gave none. When the station answers Accepted the
   profile is installed in the gateway's copy, replacing what 1.6 says it replaces; on any other answer, or none,
   nothing changes.
 - ClearChargingProfile: the station's answer decides. Accepted (it cleared what matched) and Unknown (nothing on
@@ -31,6 +32,7 @@ from ..domain.model import (
     check_profile,
     check_remote_start_profile,
     cleared_by,
+    in_decimal_one,
     replaced_by,
 )
 from ..domain.ports import UnitOfWork
@@ -42,10 +44,11 @@ from .station_requests import Remarks, Request, Result, follow, prepare
 @prepare.register
 def _(request: sr.RequestSetChargingProfile, uow: UnitOfWork, station: Station, now: datetime) -> Request:
     check_profile(request.profile, request.connector_id, path="profile")
-    if request.profile.purpose is not ChargingProfilePurpose.TX_PROFILE:
-        return request
-    transaction_id = _open_transaction(uow, station, request.connector_id, request.profile.transaction_id)
-    return dataclasses.replace(request, profile=dataclasses.replace(request.profile, transaction_id=transaction_id))
+    profile = in_decimal_one(request.profile)
+    if profile.purpose is ChargingProfilePurpose.TX_PROFILE:
+        transaction_id = _open_transaction(uow, station, request.connector_id, profile.transaction_id)
+        profile = dataclasses.replace(profile, transaction_id=transaction_id)
+    return dataclasses.replace(request, profile=profile)
 
 
 def _open_transaction(uow: UnitOfWork, station: Station, connector_id: int, named: int | None) -> int:
@@ -72,9 +75,10 @@ def _open_transaction(uow: UnitOfWork, station: Station, connector_id: int, name
 
 @prepare.register
 def _(request: sr.RequestRemoteStart, uow: UnitOfWork, station: Station, now: datetime) -> Request:
-    if request.charging_profile is not None:
-        check_remote_start_profile(request.charging_profile, request.connector_id, path="charging_profile")
-    return request
+    if request.charging_profile is None:
+        return request
+    check_remote_start_profile(request.charging_profile, request.connector_id, path="charging_profile")
+    return dataclasses.replace(request, charging_profile=in_decimal_one(request.charging_profile))
 
 
 @prepare.register

@@ -5,8 +5,10 @@ its profiles along."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -73,9 +75,7 @@ FULL = ChargingProfile(
 )
 
 
-def installed(profile_id: int, connector_id: int = 1, station: str = "CB", **changes: object) -> InstalledChargingProfile:
-    from dataclasses import replace
-
+def installed(profile_id: int, connector_id: int = 1, station: str = "CB", **changes: Any) -> InstalledChargingProfile:
     return InstalledChargingProfile(station, connector_id, replace(FULL, charging_profile_id=profile_id, **changes), NOW)
 
 

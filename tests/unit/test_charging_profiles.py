@@ -24,6 +24,7 @@ from ocpp_soap.domain.model import (
     check_profile,
     check_remote_start_profile,
     cleared_by,
+    in_decimal_one,
     replaced_by,
 )
 
@@ -143,6 +144,16 @@ def test_the_path_starts_where_the_request_holds_the_profile() -> None:
     with pytest.raises(InvalidCommand) as info:
         check_profile(profile(stack_level=-1), 1, path="charging_profile")
     assert info.value.field == "charging_profile.stack_level"
+
+
+def test_limits_go_out_in_decimal_ones_one_form() -> None:
+    given = profile(schedule={"periods": (period(0, "16.50"), period(60, "1E+1"), period(120, "0")),
+                              "min_charging_rate": Decimal("6.00")})
+    check_profile(given, 1)
+    sent = in_decimal_one(given)
+    assert [str(p.limit) for p in sent.schedule.periods] == ["16.5", "10.0", "0.0"]
+    assert str(sent.schedule.min_charging_rate) == "6.0"
+    assert sent == given  # the same values
 
 
 # RemoteStartTransaction with a profile (Spec §5.11, §5.16.2, Errata §3.41)

@@ -126,6 +126,15 @@ def test_a_station_without_address_gets_nothing_and_stores_nothing(s: Setup) -> 
     assert s.uow.charging_profiles.for_station("MUTE") == []
 
 
+def test_limits_are_sent_with_one_fraction_digit(s: Setup) -> None:
+    s.set(1, profile(limit="16.50"))
+    s.send(sr.RequestRemoteStart("CB", id_tag="T", connector_id=1, charging_profile=profile(2, TX, limit="1E+1")))
+    (set_fields,) = s.client.sent("SetChargingProfile")
+    (start_fields,) = s.client.sent("RemoteStartTransaction")
+    assert str(set_fields["csChargingProfiles"]["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"]) == "16.5"
+    assert str(start_fields["chargingProfile"]["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"]) == "10.0"
+
+
 def test_a_profile_with_the_same_id_or_slot_replaces_the_stored_one(s: Setup) -> None:
     s.set(1, profile(1, DEFAULT, 0))
     s.set(1, profile(2, DEFAULT, 1))
@@ -324,7 +333,8 @@ def test_stopping_a_transaction_ends_its_tx_profiles(s: Setup) -> None:
     assert set(s.stored()) == {8, 3}
     s.bus.handle(messages.StartTransaction(origin, 2, "TAG2", NOW, 0))  # supersedes the open one on connector 2
     assert set(s.stored()) == {3}
-    assert s.uow.transactions.get(other).stop_reason == "SupersededByNewStart"
+    superseded = s.uow.transactions.get(other)
+    assert superseded is not None and superseded.stop_reason == "SupersededByNewStart"
 
 
 def test_a_remote_start_profile_ends_with_the_transaction_it_started(s: Setup) -> None:

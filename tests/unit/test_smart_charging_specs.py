@@ -80,7 +80,7 @@ def _with(path: str, value: Any) -> dict[str, Any]:
     """The SetChargingProfile input with one nested field set (``None``: removed)."""
     data: dict[str, Any] = json.loads(json.dumps({"connectorId": 0, "csChargingProfiles": PROFILE}))
     *parents, last = path.split(".")
-    target = data
+    target: Any = data
     for name in parents:
         target = target[int(name)] if name.isdigit() else target[name]
     if value is None:
@@ -153,7 +153,7 @@ def test_the_domains_attribute_paths_as_ocpp_paths(request_type: type[Any], attr
 
 def test_the_command_line_takes_a_profile_as_json() -> None:
     fields = _parse_fields(["connectorId=0", f"csChargingProfiles={json.dumps(PROFILE)}"])
-    assert parse_request("CB", "SetChargingProfile", fields).profile == EXPECTED
+    assert parse_request("CB", "SetChargingProfile", fields) == sr.RequestSetChargingProfile("CB", 0, EXPECTED)
 
 
 def test_the_web_form_takes_a_profile_as_json() -> None:

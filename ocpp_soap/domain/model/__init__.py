@@ -21,6 +21,7 @@ from .charging_profiles import (
     check_profile,
     check_remote_start_profile,
     cleared_by,
+    in_decimal_one,
     replaced_by,
 )
 from .composite_schedule import CompositePeriod, CompositeSchedule, RunningTransaction, composite_schedule
@@ -71,5 +72,5 @@ __all__ = [
     "ChargingProfile", "ChargingProfileKind", "ChargingProfilePurpose", "ChargingRateUnit", "ChargingSchedule",
     "ChargingSchedulePeriod", "ClearCriteria", "CompositePeriod", "CompositeSchedule", "InstalledChargingProfile",
     "RecurrencyKind", "RunningTransaction", "check_profile", "check_remote_start_profile", "cleared_by",
-    "composite_schedule", "replaced_by",
+    "composite_schedule", "in_decimal_one", "replaced_by",
 ]

@@ -11,6 +11,7 @@ which each edge turns into its own names (the API says ``csChargingProfiles.char
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -168,6 +169,18 @@ def _check_limit(value: Decimal, where: str) -> None:
         raise InvalidCommand(where, f"a limit is 0 or more, got {value}")
     if value != value.quantize(ONE_TENTH):
         raise InvalidCommand(where, f"at most one digit after the decimal point (e.g. 8.1), got {value}")
+
+
+def in_decimal_one(profile: ChargingProfile) -> ChargingProfile:
+    """The profile with every limit written with one fraction digit (16.50 and 1E+1 as 16.5 and 10.0): the same
+    values, in the one form every station's parser takes for a DecimalOne. For a profile that passed the rules."""
+    schedule = profile.schedule
+    minimum = schedule.min_charging_rate
+    return dataclasses.replace(profile, schedule=dataclasses.replace(
+        schedule,
+        periods=tuple(dataclasses.replace(p, limit=p.limit.quantize(ONE_TENTH)) for p in schedule.periods),
+        min_charging_rate=None if minimum is None else minimum.quantize(ONE_TENTH),
+    ))
 
 
 # -- installed profiles -------------------------------------------------------------------------------------------
