@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol as TypingProtocol
@@ -17,6 +17,7 @@ from .model import (
     ConnectorStatusChange,
     DataTransferRecord,
     IdTag,
+    InstalledChargingProfile,
     LocalList,
     MeterValueBatch,
     OperatorAction,
@@ -91,6 +92,14 @@ class ConfigurationRepository(TypingProtocol):
     def put(self, charge_box_id: str, value: ConfigurationValue) -> None: ...
 
 
+class ChargingProfileRepository(TypingProtocol):
+    def for_station(self, charge_box_id: str) -> list[InstalledChargingProfile]: ...
+    def add(self, installed: InstalledChargingProfile) -> None:
+        """Install a profile; one with the same id on the station is replaced."""
+        ...
+    def remove(self, charge_box_id: str, charging_profile_ids: Collection[int]) -> None: ...
+
+
 class StationClient(TypingProtocol):
     """How requests reach stations: the SOAP edge of the station's version builds the wire request, calls the
     station at its address and reads the answer into the request's answer type."""
@@ -161,6 +170,8 @@ class UnitOfWork(TypingProtocol):
     def accounts(self) -> AccountRepository: ...
     @property
     def operator_actions(self) -> OperatorActionRepository: ...
+    @property
+    def charging_profiles(self) -> ChargingProfileRepository: ...
     events: list[Event]
 
     def __enter__(self) -> UnitOfWork: ...

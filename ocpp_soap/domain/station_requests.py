@@ -19,7 +19,16 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from .commands import Command
 from .message_log import WireRecord
-from .model import DataTransferStatus, LocalListEntry, UpdateType
+from .model import (
+    ChargingProfile,
+    ChargingProfilePurpose,
+    ChargingRateUnit,
+    ChargingSchedule,
+    ClearCriteria,
+    DataTransferStatus,
+    LocalListEntry,
+    UpdateType,
+)
 
 
 class ResetType(enum.StrEnum):
@@ -90,6 +99,45 @@ class UpdateStatus(enum.StrEnum):
     HASH_ERROR = "HashError"  # 1.5
     NOT_SUPPORTED = "NotSupported"
     VERSION_MISMATCH = "VersionMismatch"
+
+
+class ChargingProfileStatus(enum.StrEnum):  # 1.6 SetChargingProfile
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+    NOT_SUPPORTED = "NotSupported"
+
+
+class ClearChargingProfileStatus(enum.StrEnum):  # 1.6
+    ACCEPTED = "Accepted"
+    UNKNOWN = "Unknown"  # no profile matched
+
+
+class GetCompositeScheduleStatus(enum.StrEnum):  # 1.6
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+
+
+class MessageTrigger(enum.StrEnum):
+    """What a 1.6 TriggerMessage can ask a station to send (WSDL order)."""
+
+    BOOT_NOTIFICATION = "BootNotification"
+    DIAGNOSTICS_STATUS_NOTIFICATION = "DiagnosticsStatusNotification"
+    FIRMWARE_STATUS_NOTIFICATION = "FirmwareStatusNotification"
+    HEARTBEAT = "Heartbeat"
+    METER_VALUES = "MeterValues"
+    STATUS_NOTIFICATION = "StatusNotification"
+
+    @property
+    def per_connector(self) -> bool:
+        """Whether the message is about a connector, so that a trigger without one asks for one message per
+        connector (Spec §5.17); the others ignore a connector id."""
+        return self in (MessageTrigger.METER_VALUES, MessageTrigger.STATUS_NOTIFICATION)
+
+
+class TriggerMessageStatus(enum.StrEnum):  # 1.6
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+    NOT_IMPLEMENTED = "NotImplemented"
 
 
 class CallOutcome(enum.StrEnum):
@@ -198,6 +246,31 @@ class DataTransferAnswer(StatusAnswer):
     data: str | None = None
 
 
+@dataclass(frozen=True)
+class SetChargingProfileAnswer(StatusAnswer):
+    status: ChargingProfileStatus
+
+
+@dataclass(frozen=True)
+class ClearChargingProfileAnswer(StatusAnswer):
+    status: ClearChargingProfileStatus
+
+
+@dataclass(frozen=True)
+class GetCompositeScheduleAnswer(StatusAnswer):
+    """The station's composite schedule: periods relative to ``schedule_start`` (absent when Rejected)."""
+
+    status: GetCompositeScheduleStatus
+    connector_id: int | None = None
+    schedule_start: datetime | None = None
+    charging_schedule: ChargingSchedule | None = None
+
+
+@dataclass(frozen=True)
+class TriggerMessageAnswer(StatusAnswer):
+    status: TriggerMessageStatus
+
+
 # -- requests -----------------------------------------------------------------------------------------------------
 
 A = TypeVar("A")
@@ -220,6 +293,7 @@ class RequestRemoteStart(StationRequest[RemoteStartAnswer]):
     answer_type: ClassVar[type[Any]] = RemoteStartAnswer
     id_tag: str
     connector_id: int | None = None
+    charging_profile: ChargingProfile | None = None  # 1.6: a TxProfile for the transaction it starts
 
 
 @dataclass(frozen=True)
@@ -336,12 +410,55 @@ class RequestDataTransfer(StationRequest[DataTransferAnswer]):
     data: str | None = None
 
 
+@dataclass(frozen=True)
+class RequestSetChargingProfile(StationRequest[SetChargingProfileAnswer]):
+    operation: ClassVar[str] = "SetChargingProfile"
+    answer_type: ClassVar[type[Any]] = SetChargingProfileAnswer
+    connector_id: int
+    profile: ChargingProfile
+
+
+@dataclass(frozen=True)
+class RequestClearChargingProfile(StationRequest[ClearChargingProfileAnswer]):
+    """Clear the profile with ``id``, or those matching every other field given, or (none given) all."""
+
+    operation: ClassVar[str] = "ClearChargingProfile"
+    answer_type: ClassVar[type[Any]] = ClearChargingProfileAnswer
+    id: int | None = None
+    connector_id: int | None = None
+    purpose: ChargingProfilePurpose | None = None
+    stack_level: int | None = None
+
+    @property
+    def criteria(self) -> ClearCriteria:
+        return ClearCriteria(self.id, self.connector_id, self.purpose, self.stack_level)
+
+
+@dataclass(frozen=True)
+class RequestGetCompositeSchedule(StationRequest[GetCompositeScheduleAnswer]):
+    operation: ClassVar[str] = "GetCompositeSchedule"
+    answer_type: ClassVar[type[Any]] = GetCompositeScheduleAnswer
+    connector_id: int
+    duration: int  # seconds from now
+    charging_rate_unit: ChargingRateUnit | None = None
+
+
+@dataclass(frozen=True)
+class RequestTriggerMessage(StationRequest[TriggerMessageAnswer]):
+    operation: ClassVar[str] = "TriggerMessage"
+    answer_type: ClassVar[type[Any]] = TriggerMessageAnswer
+    requested_message: MessageTrigger
+    connector_id: int | None = None
+
+
 STATION_REQUESTS: tuple[type[StationRequest[Any]], ...] = (
     RequestCancelReservation,
     RequestChangeAvailability,
     RequestChangeConfiguration,
     RequestClearCache,
+    RequestClearChargingProfile,
     RequestDataTransfer,
+    RequestGetCompositeSchedule,
     RequestGetConfiguration,
     RequestGetDiagnostics,
     RequestGetLocalListVersion,
@@ -350,6 +467,8 @@ STATION_REQUESTS: tuple[type[StationRequest[Any]], ...] = (
     RequestReserveNow,
     RequestReset,
     RequestSendLocalList,
+    RequestSetChargingProfile,
+    RequestTriggerMessage,
     RequestUnlockConnector,
     RequestUpdateFirmware,
 )
@@ -374,6 +493,19 @@ class ConfigurationStored:
 
     stored_keys: int
     unknown_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChargingProfilesChanged:
+    """How the gateway's copy of a station's charging profiles followed an answer: the profile ids installed, and
+    those removed (replaced by the new one, or cleared)."""
+
+    installed: tuple[int, ...] = ()
+    removed: tuple[int, ...] = ()
+
+
+Remarks = LocalListVersionCheck | ConfigurationStored | ChargingProfilesChanged
+"""What the gateway concludes from an answer, for the answers it concludes something from."""
 
 
 @dataclass(frozen=True)
@@ -410,13 +542,14 @@ class StationCallResult(Generic[A]):
 
     ``answer`` is the station's answer, typed (None unless it answered); ``sent`` the request as it went out, with
     what the gateway filled in (a reservation id, the next local-list version); ``remarks`` what the gateway
-    concluded from the answer (:class:`LocalListVersionCheck`, :class:`ConfigurationStored`).
+    concluded from the answer (:class:`LocalListVersionCheck`, :class:`ConfigurationStored`,
+    :class:`ChargingProfilesChanged`).
     """
 
     outcome: CallOutcome
     answer: A | None = None
     sent: StationRequest[A] | None = None
-    remarks: LocalListVersionCheck | ConfigurationStored | None = None
+    remarks: Remarks | None = None
     error: str | None = None
     duration_ms: float = 0.0
     log_id: int | None = None

@@ -12,7 +12,16 @@ from typing import Any
 from ..domain import station_messages as messages
 from ..domain.commands import Command
 from ..domain.station_requests import STATION_REQUESTS
-from . import accounts, authorization, data_transfer, registration, station_requests, stations, transactions
+from . import (
+    accounts,
+    authorization,
+    data_transfer,
+    registration,
+    smart_charging,  # noqa: F401  (registers what the 1.6 smart-charging requests prepare and follow)
+    station_requests,
+    stations,
+    transactions,
+)
 
 COMMAND_HANDLERS: dict[type[Command], Callable[..., Any]] = {
     messages.BootChargingStation: stations.boot_charging_station,

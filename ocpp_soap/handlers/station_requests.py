@@ -160,7 +160,7 @@ def _(request: sr.RequestSendLocalList, uow: UnitOfWork, station: Station, now: 
 
 # -- step 3: let stored state follow the answer ------------------------------------------------------------------
 
-Remarks = sr.LocalListVersionCheck | sr.ConfigurationStored | None
+Remarks = sr.Remarks | None
 
 
 @singledispatch

@@ -15,6 +15,7 @@ from ..domain.model import (
 )
 from ..domain.ports import Clock, UnitOfWork
 from .access import accepted_station
+from .smart_charging import end_transaction_profiles
 
 
 def start_transaction(
@@ -39,6 +40,7 @@ def start_transaction(
             )
         previous.supersede(cmd.timestamp)
         uow.transactions.save(previous)
+        end_transaction_profiles(uow, station.charge_box_id, cmd.connector_id, previous.stored_id)
         uow.events.append(events.TransactionSuperseded(station.charge_box_id, previous.stored_id, cmd.connector_id))
     info = authorize(tag, now, in_open_transaction=uow.transactions.has_open_for_tag(cmd.id_tag))
     transaction = Transaction(
@@ -75,6 +77,7 @@ def stop_transaction(cmd: messages.StopTransaction, uow: UnitOfWork, clock: Cloc
         transaction.stop(cmd.timestamp, cmd.meter_stop, cmd.id_tag, cmd.reason)
         uow.transactions.save(transaction)
         connector_id = transaction.connector_id
+        end_transaction_profiles(uow, station.charge_box_id, connector_id, cmd.transaction_id)
     else:
         uow.transactions.add_unknown_stop(
             UnknownTransactionStop(

@@ -7,12 +7,14 @@ Operator input names fields as OCPP does (``{"connectorId": 1, "idTag": "ABC"}``
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Mapping
 from typing import Any
 
 from ..domain import station_requests as sr
 from ..domain.errors import InvalidInput
-from .shapes import Field, Shape, read, shape_of, to_wire
+from .shapes import Field, Shape, field_type, read, shape_of, to_wire
 from .specs import SPECS, OperationSpec
 
 __all__ = [
@@ -35,8 +37,28 @@ def parse_request(charge_box_id: str, operation: str, fields: Mapping[str, Any])
 
 
 def wire_name(request_type: type[Any], attribute: str) -> str | None:
-    """The OCPP path of a request's attribute (for errors the domain raises naming the attribute)."""
-    try:
-        return shape_of(request_type).wire_name(attribute)
-    except TypeError:
-        return None
+    """The OCPP path of a request's attribute (for errors the domain raises naming the attribute), also of one
+    inside a nested value: ``profile.schedule.periods[1].limit`` is
+    ``csChargingProfiles.chargingSchedule.chargingSchedulePeriod[1].limit``."""
+    names: list[str] = []
+    owner: Any = request_type
+    for part in attribute.split("."):
+        name, bracket, index = part.partition("[")
+        try:
+            named = shape_of(owner).wire_name(name)
+        except TypeError:
+            return None
+        if named is None:
+            return None
+        names.append(named + bracket + index)
+        owner = _value_type(field_type(owner, name))
+    return ".".join(names)
+
+
+def _value_type(hint: Any) -> Any:
+    """The dataclass a field holds: ``X | None`` and ``tuple[X, ...]`` are X."""
+    for _ in range(2):
+        options = [a for a in typing.get_args(hint) if a is not type(None) and a is not Ellipsis]
+        if typing.get_origin(hint) in (typing.Union, types.UnionType, tuple) and options:
+            hint = options[0]
+    return hint

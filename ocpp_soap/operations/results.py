@@ -13,8 +13,20 @@ def added_fields(asked: sr.StationRequest[Any], sent: sr.StationRequest[Any] | N
     """The fields the gateway filled in before sending (a reservation id, the next local-list version)."""
     if sent is None:
         return {}
-    given, went = to_wire(asked), to_wire(sent)
-    return {name: value for name, value in went.items() if name not in given}
+    return _added(to_wire(asked), to_wire(sent))
+
+
+def _added(given: dict[str, Any], went: dict[str, Any]) -> dict[str, Any]:
+    """What ``went`` has that ``given`` has not, also inside nested objects (a TxProfile's transactionId)."""
+    added: dict[str, Any] = {}
+    for name, value in went.items():
+        if name not in given:
+            added[name] = value
+        elif isinstance(value, dict) and isinstance(given[name], dict):
+            inner = _added(given[name], value)
+            if inner:
+                added[name] = inner
+    return added
 
 
 def call_report(asked: sr.StationRequest[Any], result: sr.StationCallResult[Any]) -> dict[str, Any]:

@@ -282,6 +282,25 @@ class StationConfigurationRow(Base):
     updated_at: Mapped[datetime]
 
 
+class ChargingProfileRow(Base):
+    """The charging profiles stations accepted (OCPP 1.6), as the gateway's copy: per station, on the connector each
+    was set on, the whole profile under its OCPP names in ``profile``. A profile id is unique per station (a new
+    profile with the same id replaces the old one)."""
+
+    __tablename__ = "charging_profiles"
+
+    charge_box_id: Mapped[str] = mapped_column(
+        ForeignKey("stations.charge_box_id", ondelete="CASCADE"), primary_key=True
+    )
+    charging_profile_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    connector_id: Mapped[int] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(String(32))
+    stack_level: Mapped[int] = mapped_column(Integer)
+    transaction_id: Mapped[int | None] = mapped_column(Integer)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON)
+    installed_at: Mapped[datetime]
+
+
 class ApiTokenRow(Base):
     """The REST API token the gateway generated itself (none when OCPP_SOAP_API_TOKEN is set), as a SHA-256 hash."""
 

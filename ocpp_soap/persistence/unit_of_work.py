@@ -12,6 +12,7 @@ from ..domain.events import Event
 from .database import first_line
 from .repositories import (
     SqlAccountRepository,
+    SqlChargingProfileRepository,
     SqlCommandLogRepository,
     SqlConfigurationRepository,
     SqlConnectorRepository,
@@ -41,6 +42,7 @@ class SqlAlchemyUnitOfWork:
     message_log: SqlMessageLogRepository
     accounts: SqlAccountRepository
     operator_actions: SqlOperatorActionRepository
+    charging_profiles: SqlChargingProfileRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -63,6 +65,7 @@ class SqlAlchemyUnitOfWork:
         self.message_log = SqlMessageLogRepository(self.session)
         self.accounts = SqlAccountRepository(self.session)
         self.operator_actions = SqlOperatorActionRepository(self.session)
+        self.charging_profiles = SqlChargingProfileRepository(self.session)
         return self
 
     def __exit__(

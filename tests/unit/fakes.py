@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -23,6 +23,7 @@ from ocpp_soap.domain.model import (
     ConnectorStatusChange,
     DataTransferRecord,
     IdTag,
+    InstalledChargingProfile,
     LocalList,
     MeterValueBatch,
     Reservation,
@@ -54,6 +55,7 @@ class FakeData:
     local_lists: dict[str, LocalList] = field(default_factory=dict)
     configuration: dict[tuple[str, str], ConfigurationValue] = field(default_factory=dict)
     message_log: list[MessageLogEntry] = field(default_factory=list)
+    charging_profiles: dict[tuple[str, int], InstalledChargingProfile] = field(default_factory=dict)
 
 
 class FakeStationRepository:
@@ -285,6 +287,22 @@ class FakeMessageLogRepository:
         return len(old)
 
 
+class FakeChargingProfileRepository:
+    def __init__(self, data: FakeData) -> None:
+        self._data = data
+
+    def for_station(self, charge_box_id: str) -> list[InstalledChargingProfile]:
+        found = [p for (cb, _), p in self._data.charging_profiles.items() if cb == charge_box_id]
+        return sorted(found, key=lambda p: (p.connector_id, p.charging_profile_id))
+
+    def add(self, installed: InstalledChargingProfile) -> None:
+        self._data.charging_profiles[(installed.charge_box_id, installed.charging_profile_id)] = installed
+
+    def remove(self, charge_box_id: str, charging_profile_ids: Collection[int]) -> None:
+        for profile_id in charging_profile_ids:
+            self._data.charging_profiles.pop((charge_box_id, profile_id), None)
+
+
 class FakeUnitOfWork:
     """One fake database and its transactions; ``uow_factory = lambda: uow`` hands the bus the same one each time.
 
@@ -316,6 +334,7 @@ class FakeUnitOfWork:
         self.local_lists = FakeLocalListRepository(data)
         self.configuration = FakeConfigurationRepository(data)
         self.message_log = FakeMessageLogRepository(data)
+        self.charging_profiles = FakeChargingProfileRepository(data)
 
     def __enter__(self) -> FakeUnitOfWork:
         assert not self.in_transaction, "FakeUnitOfWork entered twice"

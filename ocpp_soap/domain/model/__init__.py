@@ -19,6 +19,23 @@ from .accounts import (
     check_username,
 )
 from .authorization import ID_TOKEN_MAX, AuthorizationStatus, IdTag, IdTagInfo, authorize
+from .charging_profiles import (
+    ChargingProfile,
+    ChargingProfileKind,
+    ChargingProfilePurpose,
+    ChargingRateUnit,
+    ChargingSchedule,
+    ChargingSchedulePeriod,
+    ClearCriteria,
+    InstalledChargingProfile,
+    RecurrencyKind,
+    check_profile,
+    check_remote_start_profile,
+    cleared_by,
+    in_decimal_one,
+    replaced_by,
+)
+from .composite_schedule import CompositePeriod, CompositeSchedule, RunningTransaction, composite_schedule
 from .connectors import ChargePointErrorCode, ConnectorStatus, ConnectorStatusChange
 from .readings import (
     Location,
@@ -64,4 +81,9 @@ __all__ = [
     "Reservation", "ReservationState", "SampledValue", "Station", "StationBindingChange", "StationOrigin",
     "StopReason", "Transaction", "UnitOfMeasure", "UnknownTransactionStop", "UpdateType", "ValueFormat",
     "authorize", "online_since",
+    # smart charging (1.6)
+    "ChargingProfile", "ChargingProfileKind", "ChargingProfilePurpose", "ChargingRateUnit", "ChargingSchedule",
+    "ChargingSchedulePeriod", "ClearCriteria", "CompositePeriod", "CompositeSchedule", "InstalledChargingProfile",
+    "RecurrencyKind", "RunningTransaction", "check_profile", "check_remote_start_profile", "cleared_by",
+    "composite_schedule", "in_decimal_one", "replaced_by",
 ]

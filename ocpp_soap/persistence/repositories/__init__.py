@@ -4,6 +4,7 @@ work's session (those on the path of every station message with Core statements 
 from __future__ import annotations
 
 from .accounts import SqlAccountRepository, SqlOperatorActionRepository
+from .charging_profiles import SqlChargingProfileRepository
 from .id_tags import SqlIdTagRepository
 from .message_log import SqlMessageLogRepository
 from .station_reports import SqlConnectorRepository, SqlDataTransferRepository
@@ -17,7 +18,7 @@ from .stations import SqlStationRepository
 from .transactions import SqlMeterValueRepository, SqlTransactionRepository
 
 __all__ = [
-    "SqlAccountRepository", "SqlOperatorActionRepository",
+    "SqlAccountRepository", "SqlOperatorActionRepository", "SqlChargingProfileRepository",
     "SqlCommandLogRepository", "SqlConfigurationRepository", "SqlConnectorRepository", "SqlDataTransferRepository",
     "SqlIdTagRepository", "SqlLocalListRepository", "SqlMessageLogRepository", "SqlMeterValueRepository",
     "SqlReservationRepository", "SqlStationRepository", "SqlTransactionRepository",
