@@ -33,6 +33,10 @@ STATION_OPERATIONS_15 = STATION_OPERATIONS_12 | {"DataTransfer"}
 OPERATOR_OPERATIONS_15 = OPERATOR_OPERATIONS_12 | {
     "CancelReservation", "DataTransfer", "GetConfiguration", "GetLocalListVersion", "ReserveNow", "SendLocalList",
 }
+STATION_OPERATIONS_16 = STATION_OPERATIONS_15
+OPERATOR_OPERATIONS_16 = OPERATOR_OPERATIONS_15 | {
+    "ClearChargingProfile", "GetCompositeSchedule", "SetChargingProfile", "TriggerMessage",
+}
 
 
 class Protocol(enum.StrEnum):
@@ -66,6 +70,7 @@ class Protocol(enum.StrEnum):
 
     OCPP12_SOAP = ("ocpp1.2-soap", "1.2", STATION_OPERATIONS_12, OPERATOR_OPERATIONS_12, False)
     OCPP15_SOAP = ("ocpp1.5-soap", "1.5", STATION_OPERATIONS_15, OPERATOR_OPERATIONS_15, False)
+    OCPP16_SOAP = ("ocpp1.6-soap", "1.6", STATION_OPERATIONS_16, OPERATOR_OPERATIONS_16, True)
 
     @property
     def label(self) -> str:

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from ocpp_soap import __version__
 from ocpp_soap.domain.message_log import Direction
-from ocpp_soap.domain.model import AuthorizationStatus, RegistrationStatus, ReservationState
+from ocpp_soap.domain.model import AuthorizationStatus, Protocol, RegistrationStatus, ReservationState
 from ocpp_soap.operations import SPECS
 
 from .params import DEFAULT_PER_PAGE, MAX_PER_PAGE
@@ -206,7 +206,7 @@ PATHS: dict[str, Any] = {
                    parameters=[
                        _query("status", "Registration status", {"type": "string",
                                                                 "enum": [s.value for s in RegistrationStatus]}),
-                       _query("version", "Bound OCPP version: 1.2 or 1.5"),
+                       _query("version", f"Bound OCPP version: {' or '.join(p.number for p in Protocol)}"),
                        _query("online", "Seen within two heartbeat intervals", {"type": "boolean"}),
                        _query("search", "Part of the station id, case-insensitive"),
                        *PAGING]),
@@ -312,7 +312,8 @@ PATHS: dict[str, Any] = {
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "ocpp-soap REST API", "version": __version__,
-             "description": "Operate OCPP 1.2/1.5 SOAP stations. Every request needs `Authorization: Bearer <token>`."},
+             "description": f"Operate OCPP {'/'.join(p.number for p in Protocol)} SOAP stations. Every request needs "
+                            "`Authorization: Bearer <token>`."},
     "servers": [{"url": "/"}],
     "security": [{"bearer": []}],
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": SCHEMAS},

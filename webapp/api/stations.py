@@ -15,7 +15,8 @@ from .errors import not_found
 
 bp = Blueprint("stations", __name__)
 
-VERSIONS = {"1.2": Protocol.OCPP12_SOAP, "1.5": Protocol.OCPP15_SOAP}
+VERSIONS = {protocol.number: protocol for protocol in Protocol}
+"""``?version=`` by number ("1.6") as well as by the stored value ("ocpp1.6-soap")."""
 
 
 @bp.get("/stations")
