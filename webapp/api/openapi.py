@@ -144,7 +144,8 @@ SCHEMAS: dict[str, Any] = {
     "TransactionDetail": {
         "allOf": [_ref("Transaction"), {"type": "object", "properties": {"meterValues": {"type": "array", "items": {
             "type": "object", "properties": {"timestamp": TIME, "value": {"type": "string"},
-                                             "measurand": NULLABLE_TEXT, "unit": NULLABLE_TEXT}}}}}],
+                                             "measurand": NULLABLE_TEXT, "unit": NULLABLE_TEXT,
+                                             "phase": NULLABLE_TEXT}}}}}],
     },
     "CommandLogEntry": {
         "type": "object",

@@ -200,7 +200,9 @@ TRANSACTION_COLUMNS = (
     "transactionId", "chargeBoxId", "connectorId", "idTag", "startStatus", "startedAt", "meterStart",
     "reservationId", "stoppedAt", "meterStop", "stopIdTag", "stopReason", "energyWh",
 )
-METER_VALUE_COLUMNS = ("timestamp", "connectorId", "value", "measurand", "unit", "context", "format", "location", "source")
+METER_VALUE_COLUMNS = (
+    "timestamp", "connectorId", "value", "measurand", "unit", "phase", "context", "format", "location", "source",
+)
 
 
 def _transactions_query(where: TransactionFilter) -> Select[Any]:
@@ -252,6 +254,7 @@ def transaction(engine: Engine, transaction_id: int) -> dict[str, Any] | None:
             "value": v.value,
             "measurand": v.measurand,
             "unit": v.unit,
+            "phase": v.phase,
             "context": v.context,
             "format": v.format,
             "location": v.location,

@@ -102,6 +102,7 @@ def energy_series(engine: Engine, transaction_id: int, max_points: int = MAX_CHA
     energy = and_(
         MeterValueRow.transaction_id == transaction_id,
         or_(MeterValueRow.measurand.is_(None), MeterValueRow.measurand == ENERGY_MEASURANDS[1]),
+        MeterValueRow.phase.is_(None),  # a 1.6 register per phase beside the total is not the total
     )
     with engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(MeterValueRow).where(energy)).scalar_one()
