@@ -141,6 +141,7 @@ def test_16_station_through_the_shared_url(live_server, gateway):
     station = zeep_station("ocpp16_centralsystem.wsdl", CS16, f"{live_server.url}{SHARED_PATH}", "S16")
     answer = station.BootNotification(chargePointVendor="V", chargePointModel="M")
     assert (answer.status, answer.interval) == ("Pending", 900)
+    assert station.StatusNotification(connectorId=0, status="Available", errorCode="NoError") is None
     accept(gateway, "S16")
     station.DataTransfer(vendorId="com.example")
     assert station.Heartbeat() is not None
