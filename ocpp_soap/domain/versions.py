@@ -44,7 +44,8 @@ class Protocol(enum.StrEnum):
 
     Each member also says what the version has: ``number`` ("1.5"), ``station_operations`` (what its stations
     call), ``operator_operations`` (what can be sent to its stations) and ``has_pending`` (whether its
-    BootNotification answer can say Pending: 1.6 can, 1.2 and 1.5 answer a pending station Rejected).
+    BootNotification answer can say Pending: 1.6 can, 1.2 and 1.5 answer a pending station Rejected; a station told
+    Pending may send what a TriggerMessage asks for, and may not be started or stopped remotely).
     """
 
     number: str
