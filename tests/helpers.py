@@ -13,6 +13,7 @@ SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 WSA = "http://www.w3.org/2005/08/addressing"
 CS15 = "urn://Ocpp/Cs/2012/06/"
 CS12 = "urn://Ocpp/Cs/2010/08/"
+CS16 = "urn://Ocpp/Cs/2015/10/"
 
 
 def envelope(
@@ -73,7 +74,7 @@ class Answer:
         return code
 
 
-NAMESPACES = {"s12": SOAP12, "s11": SOAP11, "wsa": WSA, "cs": CS15, "cs12": CS12}
+NAMESPACES = {"s12": SOAP12, "s11": SOAP11, "wsa": WSA, "cs": CS15, "cs12": CS12, "cs16": CS16}
 
 
 def post(url: str, data: bytes, content_type: str = "application/soap+xml; charset=utf-8", timeout: float = 10) -> Answer:

@@ -18,20 +18,25 @@ WSA = "http://www.w3.org/2005/08/addressing"
 
 class ZeepStation:
     """A station as a zeep client from an official central-system WSDL drives it; its calls carry
-    ``chargeBoxIdentity`` and, unless ``address`` is None, ``wsa:From`` with its callback address."""
+    ``chargeBoxIdentity`` and, unless ``address`` is None, its callback address in ``wsa:From`` (or in the header
+    ``address_header`` names: ``ReplyTo``)."""
 
-    def __init__(self, client: zeep.Client, namespace: str, url: str, charge_box_id: str, address: str | None) -> None:
+    def __init__(
+        self, client: zeep.Client, namespace: str, url: str, charge_box_id: str, address: str | None,
+        address_header: str = "From",
+    ) -> None:
         self.service = client.create_service(f"{{{namespace}}}CentralSystemServiceSoap", url)
         self.namespace = namespace
         self.charge_box_id = charge_box_id
         self.address = address
+        self.address_header = address_header
 
     def headers(self) -> list[Any]:
         identity = etree.Element(f"{{{self.namespace}}}chargeBoxIdentity")
         identity.text = self.charge_box_id
         blocks = [identity]
         if self.address:
-            sender = etree.Element(f"{{{WSA}}}From")
+            sender = etree.Element(f"{{{WSA}}}{self.address_header}")
             etree.SubElement(sender, f"{{{WSA}}}Address").text = self.address
             blocks.append(sender)
         return blocks
@@ -57,8 +62,13 @@ def station_row(gateway: Any, charge_box_id: str) -> Any:
 
 
 def accept(gateway: Any, charge_box_id: str) -> None:
+    set_registration(gateway, charge_box_id, "Accepted")
+
+
+def set_registration(gateway: Any, charge_box_id: str, status: str) -> None:
+    """What an operator's accept or reject does to the stored station."""
     with Session(gateway.engine) as session, session.begin():
-        session.get(orm.StationRow, charge_box_id).registration_status = "Accepted"
+        session.get(orm.StationRow, charge_box_id).registration_status = status
 
 
 def add_tag(gateway: Any, tag: IdTag) -> None:

@@ -24,13 +24,43 @@ class UnknownStation(DomainError):
 
 
 class StationNotAccepted(DomainError):
-    def __init__(self, charge_box_id: str, status: str) -> None:
+    def __init__(self, charge_box_id: str, status: str, message: str | None = None) -> None:
         super().__init__(
-            f"charging station {charge_box_id!r} is not accepted by this central system "
+            message
+            or f"charging station {charge_box_id!r} is not accepted by this central system "
             f"(registration status {status}); only BootNotification is answered until an operator accepts it"
         )
         self.charge_box_id = charge_box_id
         self.status = status
+
+
+class StationPending(StationNotAccepted):
+    """A pending station told Pending (OCPP 1.6) sent what only an accepted station may send."""
+
+    def __init__(self, charge_box_id: str) -> None:
+        super().__init__(
+            charge_box_id,
+            "Pending",
+            f"charging station {charge_box_id!r} is pending (not yet accepted by an operator of this central "
+            "system): until it is accepted it may send BootNotification and what a TriggerMessage asks for "
+            "(StatusNotification, MeterValues, Heartbeat, FirmwareStatusNotification, "
+            "DiagnosticsStatusNotification), but no Authorize, StartTransaction, StopTransaction or DataTransfer",
+        )
+
+
+class NotWhileNotAccepted(StationNotAccepted):
+    """An operation OCPP forbids toward a station that is not accepted (1.6: RemoteStartTransaction and
+    RemoteStopTransaction while Pending): refused before anything is sent."""
+
+    def __init__(self, charge_box_id: str, operation: str, status: str, protocol: str) -> None:
+        super().__init__(
+            charge_box_id,
+            status,
+            f"{operation} cannot be sent to station {charge_box_id!r} while it is not accepted (registration status "
+            f"{status}): its protocol {protocol} forbids remote starts and stops until the station is accepted; "
+            "accept it first",
+        )
+        self.operation = operation
 
 
 class InvalidCommand(DomainError):

@@ -129,3 +129,10 @@ class ReceiveDataTransfer(StationMessage):
 class DataTransferResult:
     status: DataTransferStatus
     data: str | None = None
+
+
+TRIGGERABLE: frozenset[type[StationMessage]] = frozenset(
+    {RecordHeartbeat, UpdateConnectorStatus, RecordMeterValues, UpdateFirmwareStatus, UpdateDiagnosticsStatus}
+)
+"""What a central system can ask a station to send (OCPP 1.6's TriggerMessage; BootNotification aside): what a
+pending 1.6 station may send (see :meth:`~.model.Station.may_send`)."""

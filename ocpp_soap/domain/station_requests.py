@@ -273,6 +273,10 @@ class TriggerMessageAnswer(StatusAnswer):
 
 # -- requests -----------------------------------------------------------------------------------------------------
 
+NOT_BEFORE_ACCEPTED = frozenset({"RemoteStartTransaction", "RemoteStopTransaction"})
+"""Operations never sent to a station that is not accepted, when its version says what it may be sent then
+(1.6, which has Pending, forbids these two while a station is pending; everything else may configure it)."""
+
 A = TypeVar("A")
 
 

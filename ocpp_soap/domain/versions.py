@@ -33,6 +33,10 @@ STATION_OPERATIONS_15 = STATION_OPERATIONS_12 | {"DataTransfer"}
 OPERATOR_OPERATIONS_15 = OPERATOR_OPERATIONS_12 | {
     "CancelReservation", "DataTransfer", "GetConfiguration", "GetLocalListVersion", "ReserveNow", "SendLocalList",
 }
+STATION_OPERATIONS_16 = STATION_OPERATIONS_15
+OPERATOR_OPERATIONS_16 = OPERATOR_OPERATIONS_15 | {
+    "ClearChargingProfile", "GetCompositeSchedule", "SetChargingProfile", "TriggerMessage",
+}
 
 
 class Protocol(enum.StrEnum):
@@ -40,7 +44,8 @@ class Protocol(enum.StrEnum):
 
     Each member also says what the version has: ``number`` ("1.5"), ``station_operations`` (what its stations
     call), ``operator_operations`` (what can be sent to its stations) and ``has_pending`` (whether its
-    BootNotification answer can say Pending: 1.6 can, 1.2 and 1.5 answer a pending station Rejected).
+    BootNotification answer can say Pending: 1.6 can, 1.2 and 1.5 answer a pending station Rejected; a station told
+    Pending may send what a TriggerMessage asks for, and may not be started or stopped remotely).
     """
 
     number: str
@@ -66,6 +71,7 @@ class Protocol(enum.StrEnum):
 
     OCPP12_SOAP = ("ocpp1.2-soap", "1.2", STATION_OPERATIONS_12, OPERATOR_OPERATIONS_12, False)
     OCPP15_SOAP = ("ocpp1.5-soap", "1.5", STATION_OPERATIONS_15, OPERATOR_OPERATIONS_15, False)
+    OCPP16_SOAP = ("ocpp1.6-soap", "1.6", STATION_OPERATIONS_16, OPERATOR_OPERATIONS_16, True)
 
     @property
     def label(self) -> str:

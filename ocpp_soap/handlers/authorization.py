@@ -5,10 +5,10 @@ from __future__ import annotations
 from ..domain import station_messages as messages
 from ..domain.model import IdTagInfo, authorize
 from ..domain.ports import Clock, UnitOfWork
-from .access import accepted_station
+from .access import admitted_station
 
 
 def authorize_id_tag(cmd: messages.AuthorizeIdTag, uow: UnitOfWork, clock: Clock) -> IdTagInfo:
     now = clock()
-    accepted_station(uow, cmd.origin, now)
+    admitted_station(uow, cmd, now)
     return authorize(uow.id_tags.get(cmd.id_tag), now)

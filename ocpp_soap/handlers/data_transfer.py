@@ -11,7 +11,7 @@ from ..domain import events
 from ..domain import station_messages as messages
 from ..domain.model import DataTransferRecord, DataTransferStatus
 from ..domain.ports import Clock, UnitOfWork
-from .access import accepted_station
+from .access import admitted_station
 
 VendorHandler = Callable[[messages.ReceiveDataTransfer, UnitOfWork], messages.DataTransferResult]
 
@@ -36,7 +36,7 @@ def receive_data_transfer(
     cmd: messages.ReceiveDataTransfer, uow: UnitOfWork, clock: Clock, data_transfer_registry: DataTransferRegistry
 ) -> messages.DataTransferResult:
     now = clock()
-    station = accepted_station(uow, cmd.origin, now)
+    station = admitted_station(uow, cmd, now)
     vendor_handler = data_transfer_registry.get(cmd.vendor_id)
     if vendor_handler is None:
         result = messages.DataTransferResult(DataTransferStatus.UNKNOWN_VENDOR_ID)

@@ -21,6 +21,7 @@ from ..domain import station_requests as sr
 from ..domain.errors import (
     FieldNotSupported,
     InvalidCommand,
+    NotWhileNotAccepted,
     OperationNotSupported,
     TransactionNotOpen,
     UnknownReservation,
@@ -57,6 +58,10 @@ def send_station_request(
         protocol = station.protocol
         if protocol is None or request.operation not in protocol.operator_operations:
             raise OperationNotSupported(request.charge_box_id, request.operation, protocol and protocol.value)
+        if protocol.has_pending and not station.is_accepted and request.operation in sr.NOT_BEFORE_ACCEPTED:
+            raise NotWhileNotAccepted(
+                request.charge_box_id, request.operation, station.registration_status.value, protocol.value
+            )
         unsupported = station_client.unsupported_field(protocol, request)
         if unsupported is not None:
             raise FieldNotSupported(request.charge_box_id, request.operation, unsupported, protocol.value)

@@ -6,7 +6,7 @@ from ..domain import events
 from ..domain import station_messages as messages
 from ..domain.model import ConnectorStatusChange, Station, StationBindingChange
 from ..domain.ports import Clock, UnitOfWork
-from .access import accepted_station
+from .access import admitted_station
 
 
 def boot_charging_station(
@@ -47,13 +47,13 @@ def boot_charging_station(
 
 def record_heartbeat(cmd: messages.RecordHeartbeat, uow: UnitOfWork, clock: Clock) -> messages.HeartbeatResult:
     now = clock()
-    accepted_station(uow, cmd.origin, now)
+    admitted_station(uow, cmd, now)
     return messages.HeartbeatResult(current_time=now)
 
 
 def update_connector_status(cmd: messages.UpdateConnectorStatus, uow: UnitOfWork, clock: Clock) -> None:
     now = clock()
-    station = accepted_station(uow, cmd.origin, now)
+    station = admitted_station(uow, cmd, now)
     uow.connectors.record_status(
         ConnectorStatusChange(
             charge_box_id=station.charge_box_id,
@@ -74,7 +74,7 @@ def update_connector_status(cmd: messages.UpdateConnectorStatus, uow: UnitOfWork
 
 def update_firmware_status(cmd: messages.UpdateFirmwareStatus, uow: UnitOfWork, clock: Clock) -> None:
     now = clock()
-    station = accepted_station(uow, cmd.origin, now)
+    station = admitted_station(uow, cmd, now)
     station.firmware_status, station.firmware_status_at = cmd.status, now
     uow.stations.save(station)
     uow.events.append(events.FirmwareStatusChanged(station.charge_box_id, cmd.status))
@@ -82,7 +82,7 @@ def update_firmware_status(cmd: messages.UpdateFirmwareStatus, uow: UnitOfWork, 
 
 def update_diagnostics_status(cmd: messages.UpdateDiagnosticsStatus, uow: UnitOfWork, clock: Clock) -> None:
     now = clock()
-    station = accepted_station(uow, cmd.origin, now)
+    station = admitted_station(uow, cmd, now)
     station.diagnostics_status, station.diagnostics_status_at = cmd.status, now
     uow.stations.save(station)
     uow.events.append(events.DiagnosticsStatusChanged(station.charge_box_id, cmd.status))

@@ -14,7 +14,7 @@ from ..domain.model import (
     authorize,
 )
 from ..domain.ports import Clock, UnitOfWork
-from .access import accepted_station
+from .access import admitted_station
 from .smart_charging import end_transaction_profiles
 
 
@@ -27,7 +27,7 @@ def start_transaction(
     exists and its later StopTransaction must find it, so it is stored with the verdict it was given.
     """
     now = clock()
-    station = accepted_station(uow, cmd.origin, now)
+    station = admitted_station(uow, cmd, now)
     if cmd.connector_id < 1:
         raise InvalidCommand("connector_id", f"a transaction needs a connector id of 1 or more, got {cmd.connector_id}")
     tag = uow.id_tags.get(cmd.id_tag)
@@ -70,7 +70,7 @@ def _use_reservation(uow: UnitOfWork, charge_box_id: str, reservation_id: int) -
 def stop_transaction(cmd: messages.StopTransaction, uow: UnitOfWork, clock: Clock) -> messages.StopTransactionResult:
     """Close the session; a stop for a transaction we do not know is still recorded, never dropped."""
     now = clock()
-    station = accepted_station(uow, cmd.origin, now)
+    station = admitted_station(uow, cmd, now)
     transaction = uow.transactions.get(cmd.transaction_id)
     known = transaction is not None and transaction.charge_box_id == station.charge_box_id
     if transaction is not None and known:
@@ -111,7 +111,7 @@ def stop_transaction(cmd: messages.StopTransaction, uow: UnitOfWork, clock: Cloc
 
 def record_meter_values(cmd: messages.RecordMeterValues, uow: UnitOfWork, clock: Clock) -> None:
     now = clock()
-    station = accepted_station(uow, cmd.origin, now)
+    station = admitted_station(uow, cmd, now)
     linked: int | None = None
     if cmd.transaction_id is not None:
         transaction = uow.transactions.get(cmd.transaction_id)

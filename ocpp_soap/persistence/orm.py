@@ -169,6 +169,7 @@ class MeterValueRow(Base):
     measurand: Mapped[str | None] = mapped_column(String(48))
     location: Mapped[str | None] = mapped_column(String(16))
     unit: Mapped[str | None] = mapped_column(String(16))
+    phase: Mapped[str | None] = mapped_column(String(8))  # 1.6
     source: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[datetime]
 

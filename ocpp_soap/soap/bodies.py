@@ -19,6 +19,7 @@ from spyne.server import ServerBase
 from .edge import Service
 from .faults import SoapFault
 from .spyne_protocol import OcppBodyProtocol
+from .spyne_types import declared_types
 
 
 class _SpyneHost(ServerBase):
@@ -42,6 +43,7 @@ def build_application(service: Service) -> Application:
         name=service.name,
         in_protocol=OcppBodyProtocol(),
         out_protocol=OcppBodyProtocol(),
+        classes=declared_types(service.types, service.namespace),
     )
 
 

@@ -3,11 +3,14 @@
 Spyne does the (soft) schema validation; this subclass makes its answers useful to a station's engineer
 (faults name the element path, e.g. ``bootNotificationRequest/chargePointModel``, and what is wrong with it:
 the allowed values, the length limit, a missing element) and reads timestamps the way stations really write
-them. Envelopes are handled by :mod:`ocpp_soap.soap.envelope`, not by Spyne.
+them, and reads and writes decimals as ``xs:decimal`` with the type's fraction digits (1.6's ``DecimalOne``).
+Envelopes are handled by :mod:`ocpp_soap.soap.envelope`, not by Spyne.
 """
 
 from __future__ import annotations
 
+import decimal
+import re
 from typing import Any
 
 from lxml import etree
@@ -29,6 +32,8 @@ class OcppBodyProtocol(Soap12):
         super().__init__(*args, **kwargs)
         self._from_unicode_handlers[DateTime] = _datetime_from_text
         self._to_unicode_handlers[DateTime] = lambda cls, value, *a, **k: format_timestamp(value)
+        self._from_unicode_handlers[Decimal] = self._decimal_from_text
+        self._to_unicode_handlers[Decimal] = self._decimal_to_text
         self._cls_attrs: dict[Any, Any] = {}
 
     def get_cls_attrs(self, cls: Any) -> Any:
@@ -68,6 +73,31 @@ class OcppBodyProtocol(Soap12):
             refused = Fault("Client.ValidationError", _shorten(str(exc), element.text))
             _prefix_path(refused, element)
             raise refused from None
+
+    def _decimal_from_text(self, cls: Any, text: str) -> decimal.Decimal:
+        """An ``xs:decimal``: digits with an optional sign and point, nothing else (Spyne's own reader took
+        ``1E+1`` and ``NaN``, whose comparison then escaped as an ArithmeticError), and no more fraction digits than
+        the type allows (trailing zeros do not count, as in the schema's value space)."""
+        if _DECIMAL.fullmatch(text) is None:
+            raise Fault("Client.ValidationError", f"{_show(text)} is not a decimal number (digits, an optional sign "
+                                                  "and decimal point; no exponent, NaN or infinity)")
+        value = decimal.Decimal(text.strip())
+        allowed = _fraction_digits(self.get_cls_attrs(cls))
+        if allowed is not None and _fraction_digits_of(value) > allowed:
+            raise Fault("Client.ValidationError",
+                        f"{_show(text)} has more than {allowed} fraction digit{'s' if allowed != 1 else ''}")
+        return value
+
+    def _decimal_to_text(self, cls: Any, value: Any, *args: Any, **kwargs: Any) -> str:
+        """An ``xs:decimal`` as the schema reads it: plain digits (never ``1E+1``), cut to the type's fraction
+        digits toward zero, so that a written limit never exceeds the value it was given."""
+        number = value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError(f"{number} cannot be written as an xs:decimal")
+        allowed = _fraction_digits(self.get_cls_attrs(cls))
+        if allowed is not None:
+            number = number.quantize(decimal.Decimal(1).scaleb(-allowed), rounding=decimal.ROUND_DOWN)
+        return format(number, "f")
 
     def _check_attributes(self, cls: Any, element: etree._Element) -> None:
         """Spyne reads XML attributes without validating them (a meter value's ``unit="parsec"`` would reach the
@@ -111,6 +141,20 @@ def _drop_member_attributes_of_children(cls: Any, element: etree._Element) -> No
             del child.attrib[name]
 
 
+_DECIMAL = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*")
+
+
+def _fraction_digits(attrs: Any) -> int | None:
+    """The fraction digits a decimal type allows; None when it sets no limit (Spyne's default is infinity)."""
+    digits = getattr(attrs, "fraction_digits", None)
+    return int(digits) if isinstance(digits, int) or (isinstance(digits, float) and digits.is_integer()) else None
+
+
+def _fraction_digits_of(value: decimal.Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def _datetime_from_text(cls: Any, text: str) -> Any:
     try:
         return parse_timestamp(text)
@@ -133,7 +177,7 @@ def _value_problem(attrs: Any, cls: Any, value: str, *, has_children: bool) -> s
     min_len = getattr(attrs, "min_len", None)
     if isinstance(min_len, int) and len(value) < min_len:
         return f"{shown} is {len(value)} characters long; at least {min_len} are required"
-    name = cls.get_type_name()  # a Spyne model class
+    name = cls.get_type_name()
     if isinstance(cls, type) and issubclass(cls, Decimal):
         return f"{shown} is out of range for {name}"
     return f"{shown} is not a valid {name}"

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from types import ModuleType
 from typing import Any
 
 from spyne import ComplexModel, Unicode
 from spyne.model import ModelBase
+from spyne.model.complex import XmlModifier
 
 
 def simple_string(name: str, namespace: str, *, max_len: int | None = None, values: Iterable[str] | None = None) -> Any:
@@ -49,3 +51,17 @@ def optional(cls: Any) -> Any:
 
 def repeated(cls: Any, *, min_occurs: int = 0) -> Any:
     return element(cls, min_occurs=min_occurs, max_occurs="unbounded")
+
+
+def declared_types(types: ModuleType, namespace: str) -> tuple[Any, ...]:
+    """Every named type a types module declares in ``namespace``, used by a message or not: an official schema
+    declares some it never uses (1.6's ``CiString500Type`` in the central-system schema), and ours does too."""
+    return tuple(value for value in vars(types).values() if _named_in(value, namespace))
+
+
+def _named_in(value: Any, namespace: str) -> bool:
+    if not isinstance(value, type) or not issubclass(value, ModelBase) or issubclass(value, XmlModifier):
+        return False
+    model: Any = value
+    name = model.get_type_name()
+    return bool(model.get_namespace() == namespace and name is not ModelBase.Empty and not name.startswith("_"))

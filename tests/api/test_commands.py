@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from ocpp_soap.bootstrap import Gateway
-from ocpp_soap.domain.model import Protocol
+from ocpp_soap.domain.model import Protocol, RegistrationStatus
 from tests.api.conftest import AUTH, add_station
 from tests.conftest import free_port
 from tests.e2e.fake_station import FakeStation
@@ -63,6 +63,16 @@ def test_operation_the_version_lacks_is_409(client: FlaskClient, gateway: Gatewa
     add_station(gateway, "OLD", protocol=Protocol.OCPP12_SOAP, address=fake.url)
     status, body = send(client, "OLD", "GetConfiguration", {})
     assert status == 409 and body["error"]["code"] == "operation-not-supported"
+    assert not fake.received
+
+
+def test_remote_start_and_stop_to_a_pending_16_station_are_409(
+    client: FlaskClient, gateway: Gateway, fake: FakeStation
+) -> None:
+    add_station(gateway, "P16", status=RegistrationStatus.PENDING, protocol=Protocol.OCPP16_SOAP, address=fake.url)
+    status, body = send(client, "P16", "RemoteStartTransaction", {"connectorId": 1, "idTag": "ABC"})
+    assert status == 409 and body["error"]["code"] == "station-not-accepted"
+    assert "RemoteStartTransaction cannot be sent" in body["error"]["message"] and "Pending" in body["error"]["message"]
     assert not fake.received
 
 

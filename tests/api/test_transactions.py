@@ -79,6 +79,29 @@ def test_csv_exports(client: FlaskClient, gateway: Gateway) -> None:
     assert client.get("/api/transactions/999999?format=csv", headers=AUTH).status_code == 404
 
 
+def test_phases_of_16_readings_in_the_detail_and_its_csv(client: FlaskClient, gateway: Gateway) -> None:
+    """A 1.6 station says which phase a value is for; the read model shows it (absent: the overall value)."""
+    from ocpp_soap.domain.model import Measurand, MeterReading, MeterValueBatch, Phase, SampledValue, UnitOfMeasure
+
+    add_station(gateway, "CB16")
+    transaction_id = add_transaction(gateway, "CB16", "TAG1", NOW - timedelta(hours=1))
+    reading = MeterReading(NOW, (
+        SampledValue("15.9", measurand=Measurand.CURRENT_IMPORT, unit=UnitOfMeasure.A, phase=Phase.L1),
+        SampledValue("231.4", measurand=Measurand.VOLTAGE, unit=UnitOfMeasure.V, phase=Phase.L1_N),
+        SampledValue("64", measurand=Measurand.SOC, unit=UnitOfMeasure.PERCENT),
+    ))
+    with gateway.uow_factory() as uow:
+        uow.meter_values.add(MeterValueBatch("CB16", 1, (reading,), NOW, transaction_id))
+        uow.commit()
+    body = client.get(f"/api/transactions/{transaction_id}", headers=AUTH).json
+    assert [(v["value"], v["measurand"], v["phase"], v["unit"]) for v in body["meterValues"]] == [
+        ("15.9", "Current.Import", "L1", "A"), ("231.4", "Voltage", "L1-N", "V"), ("64", "SoC", None, "Percent"),
+    ]
+    response = client.get(f"/api/transactions/{transaction_id}?format=csv", headers=AUTH)
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(r["value"], r["phase"]) for r in rows] == [("15.9", "L1"), ("231.4", "L1-N"), ("64", "")]
+
+
 def test_csv_export_of_many_transactions_streams_them_all(client: FlaskClient, gateway: Gateway) -> None:
     add_station(gateway, "CB1")
     for n in range(1200):  # more than one fetch batch

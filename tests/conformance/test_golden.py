@@ -1,5 +1,5 @@
 """Golden envelopes: the exact bytes a station receives for requests modelled on real OCPP station traffic, per
-version (``tests/golden/ocpp12``, ``tests/golden/ocpp15``).
+version (``tests/golden/ocpp12``, ``tests/golden/ocpp15``, ``tests/golden/ocpp16``).
 
 The clock is fixed and the MessageIDs of our answers come from a fixed sequence, so every byte is compared.
 Set OCPP_SOAP_UPDATE_GOLDEN=1 to rewrite the response files after an intended wire change, then review the diff.
@@ -24,7 +24,13 @@ from tests.conftest import GOLDEN
 
 FIXED_NOW = datetime(2026, 11, 24, 10, 0, 0, tzinfo=UTC)
 # Per version: the endpoint, and the accepted station the recorded traffic comes from (it has an open transaction 1).
-VERSIONS = {"ocpp15": ("/services/centralSystemServiceOcpp15", "CP0042"), "ocpp12": ("/services/centralSystemServiceOcpp12", "CP0012")}
+VERSIONS = {
+    "ocpp16": ("/services/centralSystemServiceOcpp16", "CP0016"),
+    "ocpp15": ("/services/centralSystemServiceOcpp15", "CP0042"),
+    "ocpp12": ("/services/centralSystemServiceOcpp12", "CP0012"),
+}
+PENDING = "CP0077"
+"""A station known and waiting for an operator, in every version's database."""
 CASES = sorted(
     (folder, path.name.removesuffix(".request.xml"))
     for folder in VERSIONS
@@ -46,6 +52,7 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Client]:
     app = create_app(settings, gateway=gateway, message_ids=lambda: next(ids))
     with gateway.uow_factory() as uow:
         uow.stations.add(Station(charge_box_id, RegistrationStatus.ACCEPTED))
+        uow.stations.add(Station(PENDING, RegistrationStatus.PENDING))
         uow.id_tags.add(IdTag("04E91C5A", AuthorizationStatus.ACCEPTED, parent_id_tag="FLEET7"))
         uow.transactions.add(Transaction(charge_box_id, 1, "SEED0001", FIXED_NOW, 100, AuthorizationStatus.ACCEPTED))
         uow.commit()

@@ -1,15 +1,16 @@
-"""Our charge-point WSDLs (generated from the Spyne ChargePointService of 1.2 and 1.5) are wire-equivalent to the
-official ones, the copies in wsdl/ are what the code renders, and messages built from them are valid official
+"""Our charge-point WSDLs (generated from the Spyne ChargePointService of 1.2, 1.5 and 1.6) are wire-equivalent to
+the official ones, the copies in wsdl/ are what the code renders, and messages built from them are valid official
 messages: every request zeep builds from our WSDL, and every answer our service writes, validates against the
-official charge-point XML Schema."""
+official charge-point XML Schema; what the official schema refuses, the service refuses too."""
 
 from __future__ import annotations
 
 import copy
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,9 +24,11 @@ from ocpp_soap.soap.edge import CHARGE_POINT, edge_for_number
 from ocpp_soap.soap.faults import SoapFault
 from ocpp_soap.soap.v12 import charge_point_types as cp12
 from ocpp_soap.soap.v15 import charge_point_types as cp15
+from ocpp_soap.soap.v16 import charge_point_types as cp16
 from ocpp_soap.soap.wsdl import render_wsdl, wsdl_path
 from tests.conformance.wsdl_compare import WsdlModel
 from tests.conftest import official_wsdl
+from tests.e2e.fake_station import official_schema as schema_of
 
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
@@ -106,6 +109,93 @@ RESPONSES: dict[str, Callable[[ModuleType], Any]] = {
     "UpdateFirmware": lambda t: t.UpdateFirmwareResponse(),
 }
 
+# OCPP 1.6: RemoteStart and SendLocalList in their 1.6 order and names, the four new operations, every answer with
+# 1.6's values. Charging profiles as a back office sends them: a station-wide default that lowers the current
+# during the day, and a profile for one session started remotely.
+DAILY_DEFAULT = {
+    "chargingProfileId": 12,
+    "stackLevel": 0,
+    "chargingProfilePurpose": "TxDefaultProfile",
+    "chargingProfileKind": "Recurring",
+    "recurrencyKind": "Daily",
+    "validFrom": when(1, 0),
+    "validTo": when(31, 0),
+    "chargingSchedule": {
+        "duration": 86400,
+        "startSchedule": datetime(2024, 3, 1, 0, 0, tzinfo=UTC),
+        "chargingRateUnit": "A",
+        "chargingSchedulePeriod": [
+            {"startPeriod": 0, "limit": Decimal("32.0"), "numberPhases": 3},
+            {"startPeriod": 28800, "limit": Decimal("16.0"), "numberPhases": 3},
+            {"startPeriod": 64800, "limit": Decimal("32.0"), "numberPhases": 3},
+        ],
+        "minChargingRate": Decimal("6.0"),
+    },
+}
+SESSION_PROFILE = {
+    "chargingProfileId": 4711,
+    "stackLevel": 1,
+    "chargingProfilePurpose": "TxProfile",
+    "chargingProfileKind": "Relative",
+    "chargingSchedule": {
+        "duration": 7200,
+        "chargingRateUnit": "W",
+        "chargingSchedulePeriod": [
+            {"startPeriod": 0, "limit": Decimal("11000.0"), "numberPhases": 3},
+            {"startPeriod": 3600, "limit": Decimal("7400.5"), "numberPhases": 1},
+        ],
+        "minChargingRate": Decimal("1380.0"),
+    },
+}
+REQUESTS_16: dict[str, dict[str, Any]] = {
+    **REQUESTS,
+    "RemoteStartTransaction": {"connectorId": 1, "idTag": "04E8A2B2C13F80", "chargingProfile": SESSION_PROFILE},
+    "SendLocalList": {
+        "listVersion": 8,
+        "localAuthorizationList": REQUESTS["SendLocalList"]["localAuthorisationList"],
+        "updateType": "Differential",
+    },
+    "ClearChargingProfile": {"id": 12, "connectorId": 0, "chargingProfilePurpose": "TxDefaultProfile", "stackLevel": 0},
+    "GetCompositeSchedule": {"connectorId": 1, "duration": 3600, "chargingRateUnit": "A"},
+    "SetChargingProfile": {"connectorId": 0, "csChargingProfiles": DAILY_DEFAULT},
+    "TriggerMessage": {"requestedMessage": "StatusNotification", "connectorId": 1},
+}
+RESPONSES_16: dict[str, Callable[[ModuleType], Any]] = {
+    **RESPONSES,
+    "ChangeConfiguration": lambda t: t.ChangeConfigurationResponse(status="RebootRequired"),
+    "SendLocalList": lambda t: t.SendLocalListResponse(status="VersionMismatch"),
+    "UnlockConnector": lambda t: t.UnlockConnectorResponse(status="Unlocked"),
+    "ClearChargingProfile": lambda t: t.ClearChargingProfileResponse(status="Accepted"),
+    "GetCompositeSchedule": lambda t: t.GetCompositeScheduleResponse(
+        status="Accepted",
+        connectorId=1,
+        scheduleStart=when(4, 12),
+        chargingSchedule=t.ChargingSchedule(
+            duration=3600,
+            chargingRateUnit="A",
+            chargingSchedulePeriod=[
+                t.ChargingSchedulePeriod(startPeriod=0, limit=Decimal("10.0"), numberPhases=3),
+                t.ChargingSchedulePeriod(startPeriod=600, limit=Decimal("6.0"), numberPhases=3),
+                t.ChargingSchedulePeriod(startPeriod=1800, limit=Decimal("10.0"), numberPhases=3),
+            ],
+            minChargingRate=Decimal("6.0"),
+        ),
+    ),
+    "SetChargingProfile": lambda t: t.SetChargingProfileResponse(status="Accepted"),
+    "TriggerMessage": lambda t: t.TriggerMessageResponse(status="Accepted"),
+}
+LEFT_OUT_16 = {
+    # A profile sent with RemoteStart names no transaction (there is none yet, Errata §3.41), is not recurring and
+    # starts with the session, so it has neither validity nor a start of its own.
+    "remoteStartTransactionRequest": {
+        ("chargingProfile", name) for name in ("transactionId", "recurrencyKind", "validFrom", "validTo")
+    } | {("chargingProfile", "chargingSchedule", "startSchedule")},
+    # Only a TxProfile names a transaction; this is a station-wide default.
+    "setChargingProfileRequest": {("csChargingProfiles", "transactionId")},
+    # A composite schedule is relative to scheduleStart and carries no startSchedule (Errata §3.57).
+    "getCompositeScheduleResponse": {("chargingSchedule", "startSchedule")},
+}
+
 
 @dataclass(frozen=True)
 class Version:
@@ -115,6 +205,10 @@ class Version:
     types: ModuleType
     operations: frozenset[str]
     response_actions: bool
+    requests: dict[str, dict[str, Any]] = field(default_factory=lambda: REQUESTS)
+    responses: dict[str, Callable[[ModuleType], Any]] = field(default_factory=lambda: RESPONSES)
+    left_out: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
+    """Per body element, the optional fields a realistic message of this version never carries."""
 
 
 OCPP12_OPERATIONS = frozenset(
@@ -124,6 +218,8 @@ OCPP12_OPERATIONS = frozenset(
     }
 )
 VERSIONS = [
+    Version("1.6", "ocpp16_chargepoint.wsdl", "urn://Ocpp/Cp/2015/10/", cp16, frozenset(REQUESTS_16), True,
+            REQUESTS_16, RESPONSES_16, LEFT_OUT_16),
     Version("1.5", "ocpp15_chargepoint.wsdl", "urn://Ocpp/Cp/2012/06/", cp15, frozenset(REQUESTS), True),
     Version("1.2", "ocpp12_chargepoint.wsdl", "urn://Ocpp/Cp/2010/08/", cp12, OCPP12_OPERATIONS, False),
 ]
@@ -269,12 +365,14 @@ def test_requests_zeep_builds_from_our_wsdl_are_valid_official_requests(
 ) -> None:
     ours, official_client = zeep_clients
     for name in sorted(version.operations):
-        envelope = ours.create_message(ours.service, name, **REQUESTS[name], _soapheaders={"ChargeBoxIdentity": STATION})
+        request = version.requests[name]
+        envelope = ours.create_message(ours.service, name, **request, _soapheaders={"ChargeBoxIdentity": STATION})
         body = body_child(envelope)
         assert etree.QName(body) == etree.QName(*official.operations()[name]["input_element"])
         assert official_schema.validate(etree.ElementTree(copy.deepcopy(body))), (name, official_schema.error_log)
         # every declared field, also nested ones, made it onto the wire
-        expected = set(declared_paths(official.element_structure(body.tag.split("}")[1])))
+        element = etree.QName(body).localname
+        expected = set(declared_paths(official.element_structure(element))) - version.left_out.get(element, set())
         assert set(present_paths(body)) == expected, name
 
         header = envelope.find(f"{{{SOAP12_ENV}}}Header/{{{version.tns}}}chargeBoxIdentity")
@@ -282,7 +380,7 @@ def test_requests_zeep_builds_from_our_wsdl_are_valid_official_requests(
         assert official_schema.validate(etree.ElementTree(copy.deepcopy(header))), official_schema.error_log
 
         same = official_client.create_message(
-            official_client.service, name, **REQUESTS[name], _soapheaders={"ChargeBoxIdentity": STATION}
+            official_client.service, name, **request, _soapheaders={"ChargeBoxIdentity": STATION}
         )
         assert etree.tostring(body, method="c14n") == etree.tostring(body_child(same), method="c14n"), name
 
@@ -300,16 +398,17 @@ def test_service_reads_the_requests_and_writes_valid_official_answers(
     official_ops = official_client.service._binding._operations
 
     for name in sorted(version.operations):
-        envelope = ours.create_message(ours.service, name, **REQUESTS[name], _soapheaders={"ChargeBoxIdentity": STATION})
+        request = version.requests[name]
+        envelope = ours.create_message(ours.service, name, **request, _soapheaders={"ChargeBoxIdentity": STATION})
         body = body_child(envelope)
         operation = codec.operation_of(body)
         assert operation.name == name
         received = codec.read(operation, body)
-        response = RESPONSES[name](version.types)
+        response = version.responses[name](version.types)
 
-        if REQUESTS[name]:
+        if request:
             assert isinstance(received, getattr(version.types, f"{name}Request"))
-            _assert_request_values(name, received)
+            _assert_same(received, request, name)
         else:
             assert received is None
 
@@ -319,7 +418,8 @@ def test_service_reads_the_requests_and_writes_valid_official_answers(
         answer = body_child(answer_envelope)
         assert etree.QName(answer) == etree.QName(*official.operations()[name]["output_element"])
         assert official_schema.validate(etree.ElementTree(copy.deepcopy(answer))), (name, official_schema.error_log)
-        expected = set(declared_paths(official.element_structure(etree.QName(answer).localname)))
+        element = etree.QName(answer).localname
+        expected = set(declared_paths(official.element_structure(element))) - version.left_out.get(element, set())
         assert set(present_paths(answer)) == expected, f"{name}: the answer should carry every declared field"
 
         parsed = official_ops[name].process_reply(etree.fromstring(etree.tostring(answer_envelope)))
@@ -332,27 +432,49 @@ def test_service_reads_the_requests_and_writes_valid_official_answers(
             assert parsed.status == "Accepted"
         elif name == "GetDiagnostics":
             assert parsed == "diag-CB-0001-20240302.zip"
+        elif name == "GetCompositeSchedule":
+            assert parsed.status == "Accepted" and parsed.scheduleStart == when(4, 12)
+            assert [(p.startPeriod, p.limit) for p in parsed.chargingSchedule.chargingSchedulePeriod] == [
+                (0, Decimal("10.0")), (600, Decimal("6.0")), (1800, Decimal("10.0")),
+            ]
         elif name != "UpdateFirmware":
             status = parsed if isinstance(parsed, str) else parsed.status
-            assert status == RESPONSES[name](version.types).status
+            assert status == response.status
 
 
-def _assert_request_values(name: str, received: Any) -> None:
-    """What Spyne read is what zeep sent (dates as aware datetimes, repeated fields as lists)."""
-    sent = REQUESTS[name]
-    for field, value in sent.items():
-        got = getattr(received, field)
-        if field == "localAuthorisationList":
-            assert [entry.idTag for entry in got] == [entry["idTag"] for entry in value]
-            info = got[0].idTagInfo
-            assert (info.status, info.expiryDate, info.parentIdTag) == (
-                "Accepted", value[0]["idTagInfo"]["expiryDate"], "FLEET-0042",
-            )
-            assert got[1].idTagInfo is None
-        elif isinstance(value, list):
-            assert list(got) == value, (name, field)
-        else:
-            assert got == value, (name, field)
+def _assert_same(received: Any, sent: Any, path: str) -> None:
+    """What Spyne read is what zeep sent, nested objects and lists included (dates as aware datetimes, decimals as
+    decimals); a declared field that was not sent reads as absent."""
+    if isinstance(sent, dict):
+        members = type(received).get_flat_type_info(type(received))
+        for name in members:
+            got = getattr(received, name)
+            if name in sent:
+                _assert_same(got, sent[name], f"{path}.{name}")
+            else:
+                assert got is None, f"{path}.{name}: {got!r} was not sent"
+    elif isinstance(sent, list):
+        assert len(received) == len(sent), path
+        for index, (got, item) in enumerate(zip(received, sent, strict=True)):
+            _assert_same(got, item, f"{path}[{index}]")
+    else:
+        assert received == sent, (path, received, sent)
+
+
+def _set_profile(limit: str = "16.0", *, purpose: str = "TxDefaultProfile", min_rate: str = "") -> str:
+    """A SetChargingProfile body of 1.6 with one period of ``limit`` (text as a station's back office wrote it)."""
+    minimum = f"<minChargingRate>{min_rate}</minChargingRate>" if min_rate else ""
+    return (
+        "<setChargingProfileRequest xmlns='{ns}'><connectorId>1</connectorId><csChargingProfiles>"
+        "<chargingProfileId>1</chargingProfileId><stackLevel>0</stackLevel>"
+        f"<chargingProfilePurpose>{purpose}</chargingProfilePurpose><chargingProfileKind>Absolute"
+        "</chargingProfileKind><chargingSchedule><chargingRateUnit>A</chargingRateUnit><chargingSchedulePeriod>"
+        f"<startPeriod>0</startPeriod><limit>{limit}</limit></chargingSchedulePeriod>{minimum}</chargingSchedule>"
+        "</csChargingProfiles></setChargingProfileRequest>"
+    )
+
+
+LIMIT = "setChargingProfileRequest/csChargingProfiles/chargingSchedule/chargingSchedulePeriod/limit"
 
 
 @pytest.mark.parametrize(
@@ -362,13 +484,74 @@ def _assert_request_values(name: str, received: Any) -> None:
         (cp12.TNS, "<resetRequest xmlns='{ns}'><type>Medium</type></resetRequest>", "type"),
         (cp15.TNS, "<remoteStartTransactionRequest xmlns='{ns}'><idTag>{long}</idTag></remoteStartTransactionRequest>", "idTag"),
         (cp15.TNS, "<reserveNowRequest xmlns='{ns}'><connectorId>1</connectorId></reserveNowRequest>", "expiryDate"),
+        (cp16.TNS, _set_profile("16.15"), f"{LIMIT}: '16.15' has more than 1 fraction digit"),
+        (cp16.TNS, _set_profile("0.05"), "more than 1 fraction digit"),
+        (cp16.TNS, _set_profile("NaN"), f"{LIMIT}: 'NaN' is not a decimal number"),
+        (cp16.TNS, _set_profile("sNaN"), "'sNaN' is not a decimal number"),
+        (cp16.TNS, _set_profile("Infinity"), "'Infinity' is not a decimal number"),
+        (cp16.TNS, _set_profile("-INF"), "'-INF' is not a decimal number"),
+        (cp16.TNS, _set_profile("1E1"), "'1E1' is not a decimal number"),
+        (cp16.TNS, _set_profile("1.6e+1"), "no exponent"),
+        (cp16.TNS, _set_profile("16 A"), "'16 A' is not a decimal number"),
+        (cp16.TNS, _set_profile(""), "empty"),
+        (cp16.TNS, _set_profile(min_rate="6.25"), "chargingSchedule/minChargingRate: '6.25' has more than 1"),
+        (cp16.TNS, _set_profile(purpose="TxDefault"), "chargingProfilePurpose: 'TxDefault' is not one of"),
+        (cp16.TNS, "<changeConfigurationRequest xmlns='{ns}'><key>{k51}</key><value>1</value></changeConfigurationRequest>",
+         "key: '"),
+        (cp16.TNS, "<triggerMessageRequest xmlns='{ns}'><requestedMessage>StartTransaction</requestedMessage>"
+                   "</triggerMessageRequest>", "requestedMessage: 'StartTransaction' is not one of"),
     ],
-    ids=["1.5-enum", "1.2-enum", "1.5-max-length", "1.5-missing"],
+    ids=["1.5-enum", "1.2-enum", "1.5-max-length", "1.5-missing", "1.6-two-fraction-digits",
+         "1.6-hundredths", "1.6-nan", "1.6-snan", "1.6-infinity", "1.6-inf", "1.6-exponent", "1.6-exponent-fraction",
+         "1.6-unit-in-limit", "1.6-empty-limit", "1.6-min-charging-rate", "1.6-purpose", "1.6-key-over-50",
+         "1.6-trigger-not-triggerable"],
 )
 def test_the_service_refuses_what_the_official_schema_refuses(tns: str, xml: str, problem: str) -> None:
-    """A simulator serving these types validates like the official schema: values, lengths, occurrences."""
-    codec = BodyCodec(edge_for_number("1.5" if tns == cp15.TNS else "1.2").charge_point)
-    body = etree.fromstring(xml.format(ns=tns, long="0" * 21))
+    """A simulator serving these types validates like the official schema: values, lengths, occurrences, and
+    1.6's DecimalOne (one fraction digit, no exponent, NaN or infinity), each fault naming the element."""
+    number = {cp16.TNS: "1.6", cp15.TNS: "1.5", cp12.TNS: "1.2"}[tns]
+    codec = BodyCodec(edge_for_number(number).charge_point)
+    body = etree.fromstring(xml.format(ns=tns, long="0" * 21, k51="K" * 51))
+    schema = schema_of(official_wsdl(f"ocpp{number.replace('.', '')}_chargepoint.wsdl"))
+    assert not schema.validate(body), "the official schema takes it"
     with pytest.raises(SoapFault) as raised:
         codec.read(codec.operation_of(body), body)
     assert problem in raised.value.reason
+    assert raised.value.is_sender
+
+
+@pytest.mark.parametrize("limit", ["16", "16.0", "16.10", "+16.1", ".5", "16.", " 16.1 ", "0"])
+def test_decimal_one_reads_what_the_official_schema_takes(limit: str) -> None:
+    codec = BodyCodec(edge_for_number("1.6").charge_point)
+    body = etree.fromstring(_set_profile(limit).format(ns=cp16.TNS))
+    assert schema_of(official_wsdl("ocpp16_chargepoint.wsdl")).validate(body)
+    request = codec.read(codec.operation_of(body), body)
+    assert request.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit == Decimal(limit.strip())
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [(Decimal("16.25"), "16.2"), (16.25, "16.2"), (16, "16.0"), (Decimal("1E+1"), "10.0"), (Decimal("7.99"), "7.9")],
+)
+def test_decimal_one_is_written_with_one_fraction_digit(value: Any, written: str) -> None:
+    """Never an exponent, never more than one fraction digit: cut toward zero, so a limit never grows."""
+    codec = BodyCodec(edge_for_number("1.6").charge_point)
+    (operation,) = [op for op in codec.operations if op.name == "GetCompositeSchedule"]
+    parent = etree.Element("answer")
+    schedule = cp16.ChargingSchedule(
+        chargingRateUnit="A", chargingSchedulePeriod=[cp16.ChargingSchedulePeriod(startPeriod=0, limit=value)]
+    )
+    codec.write(operation, cp16.GetCompositeScheduleResponse(status="Accepted", chargingSchedule=schedule), parent)
+    assert parent.findtext(f".//{{{cp16.TNS}}}limit") == written
+    assert schema_of(official_wsdl("ocpp16_chargepoint.wsdl")).validate(parent[0])
+
+
+def test_decimal_one_refuses_to_write_what_is_not_a_number() -> None:
+    codec = BodyCodec(edge_for_number("1.6").charge_point)
+    (operation,) = [op for op in codec.operations if op.name == "GetCompositeSchedule"]
+    schedule = cp16.ChargingSchedule(
+        chargingRateUnit="A", chargingSchedulePeriod=[cp16.ChargingSchedulePeriod(startPeriod=0, limit=Decimal("NaN"))]
+    )
+    with pytest.raises(ValueError, match="NaN cannot be written"):
+        codec.write(operation, cp16.GetCompositeScheduleResponse(status="Accepted", chargingSchedule=schedule),
+                    etree.Element("answer"))

@@ -76,8 +76,10 @@ class FakeStation:
         if self.mode == "slow" or self.delay:
             time.sleep(self.delay or 5)
         inner = self.answer(operation, body) if self.answer else None
+        if inner is None:
+            inner = _default_inner(operation, self.namespace)
         name = operation[0].lower() + operation[1:] + "Response"
-        response_body = f'<cp:{name} xmlns:cp="{self.namespace}">{_default_inner(operation) if inner is None else inner}</cp:{name}>'
+        response_body = f'<cp:{name} xmlns:cp="{self.namespace}">{inner}</cp:{name}>'
         message_id = headers.get("MessageID")
         if self.mode == "http500":
             start_response("500 Internal Server Error", [("Content-Type", "text/html")])
@@ -116,8 +118,13 @@ def _header_text(element: etree._Element) -> str | None:
     return (address.text if address is not None else element.text or "").strip() or None
 
 
-def _default_inner(operation: str) -> str:
-    """The children of a minimal valid response element."""
+CP16 = "urn://Ocpp/Cp/2015/10/"
+
+
+def _default_inner(operation: str, namespace: str) -> str:
+    """The children of a minimal valid response element (of the version whose namespace this is)."""
+    if namespace == CP16 and operation == "UnlockConnector":
+        return "<cp:status>Unlocked</cp:status>"  # 1.6 unlocks with Unlocked, UnlockFailed or NotSupported
     return {
         "GetConfiguration": "<cp:configurationKey><cp:key>HeartbeatInterval</cp:key><cp:readonly>false</cp:readonly>"
         "<cp:value>900</cp:value></cp:configurationKey><cp:unknownKey>Nope</cp:unknownKey>",

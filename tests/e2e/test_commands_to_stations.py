@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,16 +18,16 @@ from ocpp_soap.bootstrap import Gateway, bootstrap
 from ocpp_soap.config import Settings
 from ocpp_soap.domain import model as m
 from ocpp_soap.domain import station_requests as sr
-from ocpp_soap.domain.errors import OperationNotSupported
+from ocpp_soap.domain.errors import FieldNotSupported, NotWhileNotAccepted, OperationNotSupported
 from ocpp_soap.domain.model import AuthorizationStatus, Protocol, RegistrationStatus, Station, Transaction
 from ocpp_soap.operations import to_wire as wire
 from ocpp_soap.persistence.orm import CommandLogRow
 from tests.conftest import free_port, official_wsdl
 from tests.e2e.fake_station import FakeStation, official_schema
 
-CP = {"1.5": "urn://Ocpp/Cp/2012/06/", "1.2": "urn://Ocpp/Cp/2010/08/"}
-PROTOCOL = {"1.5": Protocol.OCPP15_SOAP, "1.2": Protocol.OCPP12_SOAP}
-CS_PATH = {"1.5": "/services/centralSystemServiceOcpp15", "1.2": "/services/centralSystemServiceOcpp12"}
+CP = {"1.6": "urn://Ocpp/Cp/2015/10/", "1.5": "urn://Ocpp/Cp/2012/06/", "1.2": "urn://Ocpp/Cp/2010/08/"}
+PROTOCOL = {"1.6": Protocol.OCPP16_SOAP, "1.5": Protocol.OCPP15_SOAP, "1.2": Protocol.OCPP12_SOAP}
+CS_PATH = {number: f"/services/centralSystemServiceOcpp{number.replace('.', '')}" for number in CP}
 PUBLIC = "https://cs.example.net"
 LATER = datetime.now(UTC) + timedelta(hours=2)
 
@@ -38,16 +40,17 @@ def gateway(tmp_path: Path) -> Iterator[Gateway]:
     gw.engine.dispose()
 
 
-def station(gateway: Gateway, version: str, address: str, charge_box_id: str = "CB") -> str:
+def station(
+    gateway: Gateway, version: str, address: str, charge_box_id: str = "CB",
+    status: RegistrationStatus = RegistrationStatus.ACCEPTED,
+) -> str:
     with gateway.uow_factory() as uow:
-        uow.stations.add(
-            Station(charge_box_id, RegistrationStatus.ACCEPTED, protocol=PROTOCOL[version], endpoint_address=address)
-        )
+        uow.stations.add(Station(charge_box_id, status, protocol=PROTOCOL[version], endpoint_address=address))
         uow.commit()
     return charge_box_id
 
 
-@pytest.fixture(params=["1.5", "1.2"])
+@pytest.fixture(params=["1.6", "1.5", "1.2"])
 def version(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -83,11 +86,30 @@ def commands_for(version: str, cb: str, transaction_id: int) -> list[sr.StationR
         sr.RequestSendLocalList(cb, m.UpdateType.FULL, (
             m.LocalListEntry("A1", AuthorizationStatus.ACCEPTED, LATER, "PARENT"),
             m.LocalListEntry("B2", AuthorizationStatus.BLOCKED),
-        ), hash="abc"),
+        ), hash="abc" if version == "1.5" else None),  # 1.6 has no hash
         sr.RequestSendLocalList(cb, m.UpdateType.DIFFERENTIAL, (m.LocalListEntry("A1"),)),
         sr.RequestGetLocalListVersion(cb),
         sr.RequestReserveNow(cb, connector_id=1, expiry_date=LATER, id_tag="TAG1", parent_id_tag="PARENT"),
         sr.RequestDataTransfer(cb, vendor_id="com.example", message_id="ping", data="hello"),
+    ] + (smart_charging(cb) if version == "1.6" else [])
+
+
+def smart_charging(cb: str) -> list[sr.StationRequest]:
+    """1.6's own operations: a station-wide limit, a clear, a composite schedule and a trigger."""
+    profile = m.ChargingProfile(
+        charging_profile_id=7, stack_level=0, purpose=m.ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
+        kind=m.ChargingProfileKind.ABSOLUTE,
+        schedule=m.ChargingSchedule(
+            m.ChargingRateUnit.A,
+            (m.ChargingSchedulePeriod(0, Decimal("32")), m.ChargingSchedulePeriod(3600, Decimal("16.5"), 1)),
+            duration=86400, start_schedule=LATER,
+        ),
+    )
+    return [
+        sr.RequestSetChargingProfile(cb, connector_id=0, profile=profile),
+        sr.RequestGetCompositeSchedule(cb, connector_id=0, duration=3600, charging_rate_unit=m.ChargingRateUnit.W),
+        sr.RequestClearChargingProfile(cb, id=7),
+        sr.RequestTriggerMessage(cb, requested_message=sr.MessageTrigger.STATUS_NOTIFICATION, connector_id=1),
     ]
 
 
@@ -100,14 +122,16 @@ def test_every_operation_reaches_the_station_valid_with_headers(gateway: Gateway
     for command in sent:
         result = gateway.bus.handle(command)
         assert result.answered, (command, result)
-    if version == "1.5":
+    if version != "1.2":
         reservation = gateway.bus.handle(
             sr.RequestReserveNow(cb, connector_id=2, expiry_date=LATER, id_tag="TAG2")
         ).sent.reservation_id
         assert gateway.bus.handle(sr.RequestCancelReservation(cb, reservation_id=reservation)).answered
-    assert {r.operation for r in fake.received} == {c.operation for c in sent} | (
-        {"ReserveNow", "CancelReservation"} if version == "1.5" else set()
-    )
+    received = {r.operation for r in fake.received}
+    assert received == {c.operation for c in sent} | ({"ReserveNow", "CancelReservation"} if version != "1.2" else set())
+    # Every operation of the version that has a request type (1.6's smart-charging and TriggerMessage requests
+    # come with the smart-charging work and join this list then).
+    assert received == PROTOCOL[version].operator_operations & set(sr.REQUEST_TYPES)
     message_ids = set()
     for received in fake.received:
         assert received.schema_errors == [], (received.operation, received.schema_errors)
@@ -123,7 +147,7 @@ def test_every_operation_reaches_the_station_valid_with_headers(gateway: Gateway
     assert all(row.outcome == "answered" and row.duration_ms > 0 for row in log)
 
 
-@pytest.mark.parametrize("version", ["1.5"])  # GetConfiguration, DataTransfer, GetLocalListVersion are 1.5 only
+@pytest.mark.parametrize("version", ["1.5", "1.6"])  # GetConfiguration, DataTransfer, GetLocalListVersion: not 1.2
 def test_answers_come_back_with_their_fields(gateway: Gateway, fake: FakeStation, version: str) -> None:
     cb = station(gateway, version, fake.url)
     config = gateway.bus.handle(sr.RequestGetConfiguration(cb, keys=("HeartbeatInterval", "Nope")))
@@ -133,6 +157,73 @@ def test_answers_come_back_with_their_fields(gateway: Gateway, fake: FakeStation
     assert wire(gateway.bus.handle(sr.RequestGetLocalListVersion(cb)).answer) == {"listVersion": 0}
     assert wire(gateway.bus.handle(sr.RequestGetDiagnostics(cb, location="ftp://x/")).answer) == {"fileName": "diag-2026.zip"}
     assert wire(gateway.bus.handle(sr.RequestUpdateFirmware(cb, location="http://x/", retrieve_date=LATER)).answer) == {}
+
+
+@pytest.mark.parametrize("version", ["1.6"])
+def test_16_requests_in_16_order_and_names_and_16_answers(gateway: Gateway, fake: FakeStation, version: str) -> None:
+    """What moved in 1.6: RemoteStart's connectorId before idTag, SendLocalList's localAuthorizationList of
+    AuthorizationData with updateType last and no hash; answers with 1.6's values come back typed."""
+    cb = station(gateway, version, fake.url)
+    ns = CP[version]
+    fake.answer = lambda operation, body: {
+        "ChangeConfiguration": "<cp:status>RebootRequired</cp:status>",
+        "UnlockConnector": "<cp:status>UnlockFailed</cp:status>",
+    }.get(operation)
+
+    assert gateway.bus.handle(sr.RequestRemoteStart(cb, id_tag="TAG1", connector_id=2)).answered
+    gateway.bus.handle(sr.RequestSendLocalList(cb, m.UpdateType.DIFFERENTIAL, (
+        m.LocalListEntry("A1", AuthorizationStatus.ACCEPTED, LATER, "PARENT"), m.LocalListEntry("B2"),
+    ), list_version=5))
+    start, local_list = fake.received
+    assert [etree.QName(child).localname for child in start.body] == ["connectorId", "idTag"]
+    assert [etree.QName(child).localname for child in local_list.body] == [
+        "listVersion", "localAuthorizationList", "localAuthorizationList", "updateType",
+    ]
+    assert local_list.body.findtext(f"{{{ns}}}localAuthorizationList/{{{ns}}}idTagInfo/{{{ns}}}parentIdTag") == "PARENT"
+    assert (start.schema_errors, local_list.schema_errors) == ([], [])
+
+    change = gateway.bus.handle(sr.RequestChangeConfiguration(cb, key="HeartbeatInterval", value="300"))
+    assert change.answer == sr.ChangeConfigurationAnswer(sr.ConfigurationStatus.REBOOT_REQUIRED)
+    unlock = gateway.bus.handle(sr.RequestUnlockConnector(cb, connector_id=1))
+    assert unlock.answer == sr.UnlockConnectorAnswer(sr.UnlockStatus.UNLOCK_FAILED)
+
+    sent = len(fake.received)
+    with pytest.raises(FieldNotSupported, match="hash"):
+        gateway.bus.handle(sr.RequestSendLocalList(cb, m.UpdateType.FULL, (), hash="abc"))
+    assert len(fake.received) == sent  # refused before anything was sent
+
+
+@pytest.mark.parametrize("version", ["1.6"])
+def test_a_pending_16_station_can_be_configured_but_not_started_or_stopped(
+    gateway: Gateway, fake: FakeStation, version: str
+) -> None:
+    """OCPP 1.6 §4.2: while Pending the central system may configure the station, but not start or stop a
+    transaction remotely; those are refused before anything is sent."""
+    cb = station(gateway, version, fake.url, status=RegistrationStatus.PENDING)
+    with gateway.uow_factory() as uow:
+        tx = uow.transactions.add(Transaction(cb, 1, "TAG1", datetime.now(UTC), 0, AuthorizationStatus.ACCEPTED))
+        uow.commit()
+    for allowed in (
+        sr.RequestGetConfiguration(cb, keys=("HeartbeatInterval",)),
+        sr.RequestChangeConfiguration(cb, key="MeterValueSampleInterval", value="60"),
+        sr.RequestGetLocalListVersion(cb),
+        sr.RequestReset(cb, type=sr.ResetType.SOFT),
+    ):
+        assert gateway.bus.handle(allowed).answered
+    for forbidden in (sr.RequestRemoteStart(cb, id_tag="TAG1", connector_id=1), sr.RequestRemoteStop(cb, transaction_id=tx)):
+        with pytest.raises(NotWhileNotAccepted, match="Pending") as refused:
+            gateway.bus.handle(forbidden)
+        assert refused.value.operation == forbidden.operation
+    assert [r.operation for r in fake.received] == ["GetConfiguration", "ChangeConfiguration", "GetLocalListVersion", "Reset"]
+    assert all(r.schema_errors == [] for r in fake.received)
+
+
+@pytest.mark.parametrize("version", ["1.5", "1.2"])
+def test_versions_without_pending_send_remote_starts_to_a_pending_station_as_before(
+    gateway: Gateway, fake: FakeStation, version: str
+) -> None:
+    cb = station(gateway, version, fake.url, status=RegistrationStatus.PENDING)
+    assert gateway.bus.handle(sr.RequestRemoteStart(cb, id_tag="TAG1", connector_id=1)).answered
 
 
 def test_1_2_station_is_refused_1_5_operations(gateway: Gateway) -> None:

@@ -17,12 +17,20 @@ from ocpp_soap.domain.model import Protocol
 from ocpp_soap.soap.edge import edges
 from ocpp_soap.soap.inbound.endpoints import INDEX_NS, SHARED_PATH
 from tests.conftest import official_wsdl
-from tests.helpers import CS12, CS15, SOAP11, envelope, post
+from tests.helpers import CS12, CS15, CS16, SOAP11, envelope, post
 from tests.stations import ZeepStation, accept, station_row
 
 WSA = "http://www.w3.org/2005/08/addressing"
 PATH12 = "/services/centralSystemServiceOcpp12"
 PATH15 = "/services/centralSystemServiceOcpp15"
+PATH16 = "/services/centralSystemServiceOcpp16"
+UNSERVED = "urn://Ocpp/Cs/2099/01/"
+"""A central-system namespace no version has (OCPP 2.x is not SOAP at all)."""
+VERSIONS = {
+    "1.2": ("ocpp12_centralsystem.wsdl", CS12, PATH12, Protocol.OCPP12_SOAP),
+    "1.5": ("ocpp15_centralsystem.wsdl", CS15, PATH15, Protocol.OCPP15_SOAP),
+    "1.6": ("ocpp16_centralsystem.wsdl", CS16, PATH16, Protocol.OCPP16_SOAP),
+}
 STATION_URL = "http://192.0.2.40:8080/ChargePointService"
 INDEX = {"i": INDEX_NS}
 
@@ -45,7 +53,7 @@ def test_wsdl_index_lists_every_version_with_working_links(live_server):
     assert [(s.get("version"), s.get("namespace"), s.get("protocol")) for s in services] == [
         (e.number, e.central_system.namespace, e.protocol.value) for e in edges()
     ]
-    assert {s.get("version") for s in services} == {"1.2", "1.5"}
+    assert {s.get("version") for s in services} == {"1.2", "1.5", "1.6"}
     for service in services:
         served = next(e.central_system for e in edges() if e.number == service.get("version"))
         endpoint = service.findtext("i:endpoint", namespaces=INDEX)
@@ -63,6 +71,7 @@ def test_wsdl_index_follows_host_and_trailing_slash(live_server):
     ).text
     assert "<wsdl>http://cs.example.net:8443/services/centralSystemServiceOcpp12?wsdl</wsdl>" in text
     assert "<wsdl>http://cs.example.net:8443/services/centralSystemServiceOcpp15?wsdl</wsdl>" in text
+    assert "<wsdl>http://cs.example.net:8443/services/centralSystemServiceOcpp16?wsdl</wsdl>" in text
 
 
 def test_wsdl_index_uses_public_url_setting(tmp_path):
@@ -84,33 +93,32 @@ def test_wsdl_index_uses_public_url_setting(tmp_path):
 
 def test_plain_get_names_the_versions(live_server):
     text = requests.get(f"{live_server.url}{SHARED_PATH}", timeout=10).text
-    assert "1.2" in text and "1.5" in text and "?wsdl" in text
+    assert "1.2" in text and "1.5" in text and "1.6" in text and "?wsdl" in text
 
 
 # -- POST: routing by the body's namespace ---------------------------------------------------------------------
 
 
 def test_unknown_namespace_is_a_sender_fault_naming_it(live_server):
-    cs16 = "urn://Ocpp/Cs/2015/10/"
-    answer = post(f"{live_server.url}{SHARED_PATH}", envelope("<cs:heartbeatRequest/>", ns=cs16, action="/Heartbeat"))
+    answer = post(f"{live_server.url}{SHARED_PATH}", envelope("<cs:heartbeatRequest/>", ns=UNSERVED, action="/Heartbeat"))
     assert answer.status == 400
     assert answer.fault_code.endswith("Sender")
     assert answer.findtext(".//s12:Subcode/s12:Value") == "UnknownNamespace"
-    assert cs16 in answer.fault_reason
-    assert CS12 in answer.fault_reason and CS15 in answer.fault_reason  # and what is served instead
+    assert UNSERVED in answer.fault_reason
+    for served in (CS12, CS15, CS16):  # and what is served instead
+        assert served in answer.fault_reason
 
 
 def test_unknown_namespace_in_soap11_is_a_client_fault(live_server):
-    cs16 = "urn://Ocpp/Cs/2015/10/"
     answer = post(
         f"{live_server.url}{SHARED_PATH}",
-        envelope("<cs:heartbeatRequest/>", ns=cs16, soap=SOAP11),
+        envelope("<cs:heartbeatRequest/>", ns=UNSERVED, soap=SOAP11),
         content_type="text/xml; charset=utf-8",
     )
     assert answer.status == 500  # SOAP 1.1 answers every fault with 500
     assert answer.content_type.startswith("text/xml")
     assert answer.fault_code.endswith("Client")
-    assert cs16 in answer.fault_reason
+    assert UNSERVED in answer.fault_reason
 
 
 def test_body_without_namespace_is_refused(live_server):
@@ -128,40 +136,63 @@ def test_15_station_through_the_shared_url(live_server, gateway):
     assert station_row(gateway, "S15").protocol == "ocpp1.5-soap"
 
 
-def test_versioned_urls_do_not_route(live_server):
-    """A 1.2 body sent to the 1.5 URL is not silently served as 1.2."""
-    answer = post(f"{live_server.url}{PATH15}", envelope("<cs:heartbeatRequest/>", ns=CS12))
+def test_16_station_through_the_shared_url(live_server, gateway):
+    """Routed by its namespace, told Pending (1.6's own answer), and bound to 1.6."""
+    station = zeep_station("ocpp16_centralsystem.wsdl", CS16, f"{live_server.url}{SHARED_PATH}", "S16")
+    answer = station.BootNotification(chargePointVendor="V", chargePointModel="M")
+    assert (answer.status, answer.interval) == ("Pending", 900)
+    assert station.StatusNotification(connectorId=0, status="Available", errorCode="NoError") is None
+    accept(gateway, "S16")
+    station.DataTransfer(vendorId="com.example")
+    assert station.Heartbeat() is not None
+    row = station_row(gateway, "S16")
+    assert (row.protocol, row.endpoint_address) == ("ocpp1.6-soap", STATION_URL)
+
+
+@pytest.mark.parametrize(
+    ("path", "namespace"),
+    [(PATH15, CS12), (PATH15, CS16), (PATH16, CS15), (PATH16, CS12), (PATH12, CS16)],
+    ids=["1.2-to-1.5", "1.6-to-1.5", "1.5-to-1.6", "1.2-to-1.6", "1.6-to-1.2"],
+)
+def test_versioned_urls_do_not_route(live_server, path, namespace):
+    """A body of one version sent to another version's URL is not silently served as its own version."""
+    answer = post(f"{live_server.url}{path}", envelope("<cs:heartbeatRequest/>", ns=namespace))
     assert answer.status == 400
     assert answer.findtext(".//s12:Subcode/s12:Value") == "UnknownNamespace"
+    assert namespace in answer.fault_reason
 
 
 # -- binding: a station is bound to the version it booted with ----------------------------------------------------
 
 
+@pytest.mark.parametrize("other", ["1.2", "1.6"])
 @pytest.mark.parametrize("via", ["shared", "versioned"])
-def test_reboot_with_another_version_moves_the_binding(live_server, gateway, via):
-    paths = {"1.2": PATH12, "1.5": PATH15} if via == "versioned" else {"1.2": SHARED_PATH, "1.5": SHARED_PATH}
+def test_reboot_with_another_version_moves_the_binding(live_server, gateway, via, other):
+    """1.5 → ``other`` → 1.5, as a firmware upgrade (and its rollback) does."""
+    def station_of(number: str) -> ZeepStation:
+        wsdl, namespace, path, _ = VERSIONS[number]
+        return zeep_station(wsdl, namespace, f"{live_server.url}{SHARED_PATH if via == 'shared' else path}", "MOVER")
+
+    old, new = VERSIONS["1.5"][3], VERSIONS[other][3]
     changes: list[events.StationBindingChanged] = []
     gateway.bus.subscribe(events.StationBindingChanged, changes.append)
-    v15 = zeep_station("ocpp15_centralsystem.wsdl", CS15, f"{live_server.url}{paths['1.5']}", "MOVER")
-    v12 = zeep_station("ocpp12_centralsystem.wsdl", CS12, f"{live_server.url}{paths['1.2']}", "MOVER")
+    v15, moved = station_of("1.5"), station_of(other)
 
     v15.BootNotification(chargePointVendor="V", chargePointModel="M")
     accept(gateway, "MOVER")
     v15.BootNotification(chargePointVendor="V", chargePointModel="M")
-    assert station_row(gateway, "MOVER").protocol == "ocpp1.5-soap"
+    assert station_row(gateway, "MOVER").protocol == old.value
     assert changes == []  # booting again with the same version changes nothing
 
-    assert v12.BootNotification(chargePointVendor="V", chargePointModel="M12").status == "Accepted"
+    assert moved.BootNotification(chargePointVendor="V", chargePointModel="M2").status == "Accepted"
     row = station_row(gateway, "MOVER")
-    assert (row.protocol, row.boot_count, row.charge_point_model) == ("ocpp1.2-soap", 3, "M12")
-    assert changes == [events.StationBindingChanged("MOVER", Protocol.OCPP15_SOAP, Protocol.OCPP12_SOAP)]
-    assert v12.Heartbeat() is not None  # still accepted: the registration belongs to the station, not the version
+    assert (row.protocol, row.boot_count, row.charge_point_model) == (new.value, 3, "M2")
+    assert changes == [events.StationBindingChanged("MOVER", old, new)]
+    assert moved.Heartbeat() is not None  # still accepted: the registration belongs to the station, not the version
 
     v15.BootNotification(chargePointVendor="V", chargePointModel="M")
-    assert station_row(gateway, "MOVER").protocol == "ocpp1.5-soap"
-    assert changes[-1] == events.StationBindingChanged("MOVER", Protocol.OCPP12_SOAP, Protocol.OCPP15_SOAP)
-
+    assert station_row(gateway, "MOVER").protocol == old.value
+    assert changes[-1] == events.StationBindingChanged("MOVER", new, old)
 
     from ocpp_soap.persistence.orm import StationBindingChangeRow
 
@@ -169,10 +200,7 @@ def test_reboot_with_another_version_moves_the_binding(live_server, gateway, via
         recorded = session.scalars(
             select(StationBindingChangeRow).filter_by(charge_box_id="MOVER").order_by(StationBindingChangeRow.id)
         ).all()
-    assert [(r.old_protocol, r.new_protocol) for r in recorded] == [
-        ("ocpp1.5-soap", "ocpp1.2-soap"),
-        ("ocpp1.2-soap", "ocpp1.5-soap"),
-    ]
+    assert [(r.old_protocol, r.new_protocol) for r in recorded] == [(old.value, new.value), (new.value, old.value)]
 
 
 # -- SOAP 1.1 without WS-Addressing (common with 1.2 stations) -----------------------------------------------------

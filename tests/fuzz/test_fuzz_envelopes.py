@@ -1,7 +1,7 @@
 """Hostile input at volume: generated and mutated envelopes fed in-process to the SOAP endpoints (issue 7).
 
-Starting from valid requests of every OCPP 1.2 and 1.5 central-system operation (the golden 1.5 requests plus
-ones built here), hypothesis mutates them structurally (elements dropped, duplicated, reordered, renamed, moved
+Starting from valid requests of every OCPP 1.2, 1.5 and 1.6 central-system operation (the golden 1.5 and 1.6
+requests plus ones built here), hypothesis mutates them structurally (elements dropped, duplicated, reordered, renamed, moved
 to another namespace; text replaced by random text, huge numbers or odd timestamps; random attributes; the
 bytes truncated, corrupted or re-encoded) and also generates random XML and random bytes. Every answer must be:
 
@@ -39,9 +39,9 @@ from ocpp_soap.bootstrap import Gateway, bootstrap
 from ocpp_soap.config import Settings
 from ocpp_soap.soap.xml_parsing import XmlRejected, parse_document
 from ocpp_soap.wsgi import create_app
-from tests.helpers import CS12, CS15, SOAP11, SOAP12, WSA
+from tests.helpers import CS12, CS15, CS16, SOAP11, SOAP12, WSA
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "ocpp15"
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 DEADLINE_S = 1.0
 MAX_BODY = 64 * 1024
 EXAMPLES = int(os.environ.get("OCPP_SOAP_FUZZ_EXAMPLES", "0") or 0)
@@ -57,9 +57,11 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("OCPP_SOAP_FUZZ_PROFILE", "ci"))
 
+PATH16 = "/services/centralSystemServiceOcpp16"
 PATH15 = "/services/centralSystemServiceOcpp15"
 PATH12 = "/services/centralSystemServiceOcpp12"
 SHARED = "/services/CentralSystemService"
+STATION16 = "FUZZ16"
 STATION15 = "FUZZ15"
 STATION12 = "FUZZ12"
 SOAP12_TYPE = "application/soap+xml; charset=utf-8"
@@ -138,6 +140,40 @@ BODIES12 = {
     ),
 }
 
+BODIES16 = {
+    **{op: BODIES15[op] for op in ("authorize", "bootNotification", "dataTransfer", "heartbeat", "startTransaction")},
+    "diagnosticsStatusNotification": (
+        "<cs:diagnosticsStatusNotificationRequest><cs:status>Uploading</cs:status></cs:diagnosticsStatusNotificationRequest>"
+    ),
+    "firmwareStatusNotification": (
+        "<cs:firmwareStatusNotificationRequest><cs:status>Idle</cs:status></cs:firmwareStatusNotificationRequest>"
+    ),
+    "meterValues": (
+        "<cs:meterValuesRequest><cs:connectorId>1</cs:connectorId><cs:transactionId>3</cs:transactionId>"
+        f"<cs:meterValue><cs:timestamp>{TS}</cs:timestamp>"
+        "<cs:sampledValue><cs:value>18342</cs:value><cs:context>Sample.Periodic</cs:context><cs:format>Raw</cs:format>"
+        "<cs:measurand>Energy.Active.Import.Register</cs:measurand><cs:location>Outlet</cs:location>"
+        "<cs:unit>Wh</cs:unit></cs:sampledValue>"
+        "<cs:sampledValue><cs:value>15.9</cs:value><cs:measurand>Current.Import</cs:measurand><cs:phase>L1</cs:phase>"
+        "<cs:unit>A</cs:unit></cs:sampledValue>"
+        "<cs:sampledValue><cs:value>64</cs:value><cs:measurand>SoC</cs:measurand><cs:location>EV</cs:location>"
+        "<cs:unit>Percent</cs:unit></cs:sampledValue></cs:meterValue></cs:meterValuesRequest>"
+    ),
+    "statusNotification": (
+        "<cs:statusNotificationRequest><cs:connectorId>1</cs:connectorId><cs:status>SuspendedEV</cs:status>"
+        "<cs:errorCode>EVCommunicationError</cs:errorCode><cs:info>ok</cs:info><cs:timestamp>"
+        "2026-11-24T08:00:00.123+01:00</cs:timestamp><cs:vendorId>v</cs:vendorId>"
+        "<cs:vendorErrorCode>E1</cs:vendorErrorCode></cs:statusNotificationRequest>"
+    ),
+    "stopTransaction": (
+        "<cs:stopTransactionRequest><cs:transactionId>3</cs:transactionId><cs:idTag>TAG1</cs:idTag>"
+        "<cs:timestamp>2026-11-24T09:00:00Z</cs:timestamp><cs:meterStop>20000</cs:meterStop>"
+        f"<cs:reason>EVDisconnected</cs:reason><cs:transactionData><cs:timestamp>{TS}</cs:timestamp>"
+        "<cs:sampledValue><cs:value>20000</cs:value><cs:unit>Wh</cs:unit></cs:sampledValue></cs:transactionData>"
+        "</cs:stopTransactionRequest>"
+    ),
+}
+
 
 def build(body: str, *, station: str, ns: str, soap: str = SOAP12, action: str = "", mid: str = "urn:uuid:1") -> bytes:
     return (
@@ -168,10 +204,14 @@ def _corpus() -> list[Seed]:
         for op, body in BODIES12.items():
             data = build(body, station=STATION12, ns=CS12, soap=soap, action=op[0].upper() + op[1:])
             seeds.append(Seed(f"1.2/{op}", PATH12, data, soap))
-    for path in sorted(GOLDEN.glob("*.request.xml")):
-        data = path.read_bytes().replace(b"CP0042", STATION15.encode())
-        soap = SOAP11 if SOAP11.encode() in data else SOAP12
-        seeds.append(Seed(f"golden/{path.stem}", PATH15, data, soap))
+        for op, body in BODIES16.items():
+            data = build(body, station=STATION16, ns=CS16, soap=soap, action=op[0].upper() + op[1:])
+            seeds.append(Seed(f"1.6/{op}", PATH16, data, soap))
+    for folder, path_, station, recorded in (("ocpp15", PATH15, STATION15, b"CP0042"), ("ocpp16", PATH16, STATION16, b"CP0016")):
+        for path in sorted((GOLDEN / folder).glob("*.request.xml")):
+            data = path.read_bytes().replace(recorded, station.encode())
+            soap = SOAP11 if SOAP11.encode() in data else SOAP12
+            seeds.append(Seed(f"golden/{folder}/{path.stem}", path_, data, soap))
     return seeds
 
 
@@ -268,7 +308,10 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
     f = Fuzzed(app, gateway, capture)
     # Both stations booted and accepted, a transaction open on each, so mutations of valid requests reach the domain.
     for seed in CORPUS:
-        if seed.name in ("1.5/bootNotification", "1.2/bootNotification", "1.5/startTransaction", "1.2/startTransaction"):
+        if seed.name in (
+            "1.5/bootNotification", "1.2/bootNotification", "1.6/bootNotification", "1.5/startTransaction",
+            "1.2/startTransaction", "1.6/startTransaction",
+        ):
             status, _, body = f.call(seed.path, seed.data, SOAP12_TYPE if seed.soap == SOAP12 else SOAP11_TYPE)
             assert status == 200, body
     yield f
@@ -354,7 +397,7 @@ def check(f: Fuzzed, path: str, data: bytes, content_type: str | None, *, chunke
     else:
         assert status == 200, answer[:500]
         assert etree.QName(payload).localname.endswith("Response"), payload.tag
-        assert etree.QName(payload).namespace in (CS15, CS12), payload.tag
+        assert etree.QName(payload).namespace in (CS16, CS15, CS12), payload.tag
         outcome = "ok"
     f.outcomes[outcome] = f.outcomes.get(outcome, 0) + 1
     assert_consistent(f.gateway)
@@ -362,7 +405,7 @@ def check(f: Fuzzed, path: str, data: bytes, content_type: str | None, *, chunke
 
 # -- mutations of a valid envelope ----------------------------------------------------------------------------------
 
-NAMESPACES = [CS15, CS12, SOAP11, SOAP12, WSA, "", "urn:evil", "http://schemas.xmlsoap.org/ws/2004/08/addressing"]
+NAMESPACES = [CS16, CS15, CS12, SOAP11, SOAP12, WSA, "", "urn:evil", "http://schemas.xmlsoap.org/ws/2004/08/addressing"]
 HUGE = ["9" * 40, "-" + "9" * 40, "2147483648", "-2147483649", "1e400", "NaN", "inf", "0x10", "1.5", "+1", " 1 ", "١٢"]
 TIMESTAMPS = [
     "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "0000-00-00T00:00:00Z", "2026-02-30T00:00:00Z",
@@ -377,7 +420,8 @@ field_text = st.one_of(xml_text, st.sampled_from(HUGE), st.sampled_from(TIMESTAM
 local_names = st.one_of(
     st.sampled_from(["value", "values", "timestamp", "connectorId", "transactionId", "idTag", "status",
                      "chargeBoxIdentity", "Body", "Header", "Envelope", "Action", "MessageID", "Fault", "Address",
-                     "heartbeatRequest", "meterValuesRequest", "transactionData", "unit", "xsi:nil"]),
+                     "heartbeatRequest", "meterValuesRequest", "transactionData", "unit", "xsi:nil", "meterValue",
+                     "sampledValue", "phase", "reason"]),
     st.from_regex(r"\A[A-Za-z_][A-Za-z0-9_.-]{0,20}\Z"),
 ).filter(lambda n: ":" not in n)
 attr_values = st.one_of(xml_text, st.sampled_from(["true", "1", "Wh", "parsec", "Sample.Periodic", "Raw", "SignedData"]))
@@ -466,7 +510,7 @@ content_types = st.one_of(
                      "text/plain", "", 'application/soap+xml; charset=utf-16; action="/Heartbeat"', None]),
     st.text(max_size=30).map(lambda s: s.encode("latin-1", "ignore").decode("latin-1")),
 )
-paths = st.sampled_from([PATH15, PATH12, SHARED])
+paths = st.sampled_from([PATH16, PATH15, PATH12, SHARED])
 
 
 @st.composite
@@ -513,11 +557,11 @@ def random_envelope(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         header = etree.SubElement(envelope, f"{{{soap}}}Header")
         if draw(st.booleans()):
-            station = draw(st.sampled_from([STATION15, STATION12, "NEW", ""]) | xml_text)
+            station = draw(st.sampled_from([STATION16, STATION15, STATION12, "NEW", ""]) | xml_text)
             etree.SubElement(header, f"{{{CS15}}}chargeBoxIdentity").text = station
         header.extend(draw(st.lists(random_elements, max_size=3)))
     body = etree.SubElement(envelope, f"{{{soap}}}Body")
-    operation = draw(st.sampled_from([*BODIES15, "reset", "Fault"]))
+    operation = draw(st.sampled_from([*BODIES15, "reset", "setChargingProfile", "Fault"]))
     ns = draw(st.sampled_from(NAMESPACES))
     body.append(_element(draw(st.lists(random_elements, max_size=5)), etree.QName(ns or None, f"{operation}Request").text,
                          draw(xml_text), {}))

@@ -13,6 +13,7 @@ from ocpp_soap.domain import station_messages as messages
 from ocpp_soap.domain.errors import (
     InvalidCommand,
     StationNotAccepted,
+    StationPending,
     UnknownStation,
 )
 from ocpp_soap.domain.model import (
@@ -224,6 +225,66 @@ def test_a_station_not_accepted_is_refused_everything_but_boot(
     assert station.last_seen_at is None
     assert station.endpoint_address is None  # a refused message does not rebind the station
     assert h.published == []
+
+
+TRIGGERABLE = {
+    messages.RecordHeartbeat, messages.RecordMeterValues, messages.UpdateConnectorStatus, messages.UpdateFirmwareStatus,
+    messages.UpdateDiagnosticsStatus,
+}
+
+
+def test_what_a_trigger_message_can_ask_for_is_what_the_domain_calls_triggerable() -> None:
+    assert messages.TRIGGERABLE == TRIGGERABLE  # OCPP 1.6 MessageTrigger, BootNotification aside
+
+
+@pytest.mark.parametrize("index", range(len(non_boot_commands(origin()))))
+def test_a_pending_16_station_may_send_what_can_be_triggered_and_nothing_else(h: Harness, index: int) -> None:
+    """OCPP 1.6 tells a waiting station Pending; it may then send only what the central system triggered, which
+    a SOAP message cannot show: everything TriggerMessage can ask for is taken and stored, the rest refused."""
+    h.uow.seed_station(Station("CB1", RegistrationStatus.PENDING, protocol=Protocol.OCPP16_SOAP, endpoint_address=None))
+    command = non_boot_commands(origin(protocol=Protocol.OCPP16_SOAP, endpoint_address=NEW_ADDRESS))[index]
+
+    if type(command) in TRIGGERABLE:
+        h.handle(command)
+        assert h.uow.committed
+        station = h.station()
+        assert (station.registration_status, station.last_seen_at) == (RegistrationStatus.PENDING, NOW)
+        assert station.endpoint_address == NEW_ADDRESS  # every message refreshes the binding
+        return
+    with pytest.raises(StationPending) as caught:
+        h.handle(command)
+    assert (caught.value.charge_box_id, caught.value.status) == ("CB1", "Pending")
+    assert "StartTransaction" in str(caught.value)
+    assert not h.uow.committed
+    assert h.station().last_seen_at is None and h.published == []
+
+
+@pytest.mark.parametrize("index", range(len(non_boot_commands(origin()))))
+def test_a_rejected_16_station_is_refused_everything_but_boot(h: Harness, index: int) -> None:
+    h.uow.seed_station(Station("CB1", RegistrationStatus.REJECTED, protocol=Protocol.OCPP16_SOAP))
+    command = non_boot_commands(origin(protocol=Protocol.OCPP16_SOAP))[index]
+    with pytest.raises(StationNotAccepted) as caught:
+        h.handle(command)
+    assert not isinstance(caught.value, StationPending) and caught.value.status == "Rejected"
+    assert not h.uow.committed
+
+
+def test_triggered_messages_of_a_pending_station_are_stored(h: Harness) -> None:
+    h.uow.seed_station(Station("CB1", RegistrationStatus.PENDING, protocol=Protocol.OCPP16_SOAP))
+    o = origin(protocol=Protocol.OCPP16_SOAP)
+    h.handle(messages.UpdateConnectorStatus(o, 0, ConnectorStatus.UNAVAILABLE, ChargePointErrorCode.NO_ERROR))
+    h.handle(messages.RecordMeterValues(o, 1, (reading("1200"),)))
+    h.handle(messages.UpdateFirmwareStatus(o, FirmwareStatus.IDLE))
+    h.handle(messages.UpdateDiagnosticsStatus(o, DiagnosticsStatus.IDLE))
+    station = h.station()
+    assert (station.firmware_status, station.diagnostics_status) == (FirmwareStatus.IDLE, DiagnosticsStatus.IDLE)
+    assert [e.connector_id for e in h.published_of(events.ConnectorStatusChanged)] == [0]
+    assert [e.count for e in h.published_of(events.MeterValuesRecorded)] == [1]
+
+
+def test_boot_of_a_pending_16_station_answers_pending(h: Harness) -> None:
+    result = h.handle(messages.BootChargingStation(origin(protocol=Protocol.OCPP16_SOAP), DETAILS))
+    assert result == messages.BootResult(RegistrationStatus.PENDING, NOW, 300)
 
 
 @pytest.mark.parametrize("index", range(len(non_boot_commands(origin()))))

@@ -18,6 +18,17 @@ def test_every_operation_is_parseable() -> None:
     assert set(SPECS) == {cls.operation for cls in sr.STATION_REQUESTS}
 
 
+def test_every_operation_a_version_has_is_specified_but_the_smart_charging_ones_to_come() -> None:
+    """The registry lists 1.6's four new operations (its charge-point service and WSDL are built from them); their
+    request types and specs come with the smart-charging work. Until then nothing offers or sends them: the forms
+    list specified operations only, the API answers "unknown operation", the bus has no request type for them."""
+    from ocpp_soap.domain.versions import operator_operations
+
+    assert operator_operations() - set(SPECS) <= {
+        "ClearChargingProfile", "GetCompositeSchedule", "SetChargingProfile", "TriggerMessage",
+    }
+
+
 def test_fields_are_converted() -> None:
     command = parse_request("CB1", "RemoteStartTransaction", {"idTag": "ABC", "connectorId": "2"})
     assert command == sr.RequestRemoteStart("CB1", id_tag="ABC", connector_id=2)

@@ -60,6 +60,7 @@ class MeterValueItem(Value):
     connector_id: int = Field(description="The connector")
     value: str = Field(description="The value as sent")
     measurand: str | None = Field(description="What was measured (null: energy register in Wh, OCPP 1.2)")
+    phase: str | None = Field(description="The phase it was measured on (OCPP 1.6: L1, L2-N ...; null: overall)")
     unit: str | None = Field(description="Unit (Wh, kWh, W, kW, ...)")
     context: str | None = Field(description="Why it was sampled (Sample.Periodic, Transaction.Begin, ...)")
     format: str | None = Field(description="Raw or SignedData")
@@ -86,7 +87,9 @@ TRANSACTION_COLUMNS = (
     "transactionId", "chargeBoxId", "connectorId", "idTag", "startStatus", "startedAt", "meterStart",
     "reservationId", "stoppedAt", "meterStop", "stopIdTag", "stopReason", "energyWh",
 )
-METER_VALUE_COLUMNS = ("timestamp", "connectorId", "value", "measurand", "unit", "context", "format", "location", "source")
+METER_VALUE_COLUMNS = (
+    "timestamp", "connectorId", "value", "measurand", "phase", "unit", "context", "format", "location", "source",
+)
 
 
 def _query(where: TransactionFilter) -> Select[Any]:
@@ -163,11 +166,18 @@ def _fields(row: Any, live: tuple[float | None, float | None] | None) -> dict[st
     }
 
 
-def _latest(measurands: tuple[str | None, ...], ids: list[int]) -> Any:
-    """Each transaction's newest reading of one of ``measurands`` (None: no measurand, i.e. energy in 1.2)."""
+def _overall(measurands: tuple[str | None, ...]) -> Any:
+    """Readings of ``measurands`` (None: no measurand, i.e. energy in 1.2) for the whole connector: a 1.6 value
+    for one phase (L1, L2-N ...) is a part of it, never added to the energy or power of the session."""
     named = [m for m in measurands if m is not None]
     kind = or_(MeterValueRow.measurand.in_(named), MeterValueRow.measurand.is_(None)) if None in measurands \
         else MeterValueRow.measurand.in_(named)
+    return and_(kind, MeterValueRow.phase.is_(None))
+
+
+def _latest(measurands: tuple[str | None, ...], ids: list[int]) -> Any:
+    """Each transaction's newest reading of one of ``measurands`` (None: no measurand, i.e. energy in 1.2)."""
+    kind = _overall(measurands)
     newest = (
         select(MeterValueRow.transaction_id, func.max(MeterValueRow.timestamp).label("at"))
         .where(MeterValueRow.transaction_id.in_(ids), kind)
@@ -228,7 +238,8 @@ def _meter_values_query(transaction_id: int) -> Select[Any]:
 
 def _meter_value(v: Any) -> MeterValueItem:
     return MeterValueItem(
-        timestamp=aware(v.timestamp), connector_id=v.connector_id, value=v.value, measurand=v.measurand, unit=v.unit,
+        timestamp=aware(v.timestamp), connector_id=v.connector_id, value=v.value, measurand=v.measurand, phase=v.phase,
+        unit=v.unit,
         context=v.context, format=v.format, location=v.location, source=v.source,
     )
 
@@ -254,9 +265,7 @@ def series(engine: Engine, transaction_id: int, measurands: tuple[str | None, ..
            max_points: int = MAX_CHART_POINTS) -> Series:
     """A session's readings of ``measurands`` in time order, in Wh/W (or as sent for SoC), thinned in the database
     to at most ``max_points`` (every n-th reading, first and last kept)."""
-    named = [m for m in measurands if m is not None]
-    kind = or_(MeterValueRow.measurand.in_(named), MeterValueRow.measurand.is_(None)) if None in measurands \
-        else MeterValueRow.measurand.in_(named)
+    kind = _overall(measurands)
     which = and_(MeterValueRow.transaction_id == transaction_id, kind)
     with engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(MeterValueRow).where(which)).scalar_one()

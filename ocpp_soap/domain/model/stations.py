@@ -106,6 +106,19 @@ class Station:
     def reachable(self) -> bool:
         return self.endpoint_address is not None
 
+    def may_send(self, protocol: Protocol, *, triggerable: bool) -> bool:
+        """Whether a message other than BootNotification, sent in ``protocol``, is taken from this station.
+
+        An accepted station may send anything. A pending station was told Pending only by a version that has it
+        (1.6; 1.2 and 1.5 told it Rejected): it may then send what the central system can ask for with a
+        TriggerMessage (``triggerable``: status, meter values, heartbeat, firmware and diagnostics status), since
+        a SOAP message does not say whether it was asked for; transactions, authorization and data transfers wait
+        until it is accepted. A rejected station may send nothing.
+        """
+        if self.is_accepted:
+            return True
+        return self.registration_status is RegistrationStatus.PENDING and protocol.has_pending and triggerable
+
     def record_boot(self, origin: StationOrigin, details: BootDetails, now: datetime) -> bool:
         """Bind the station to the protocol it booted with; returns True when the protocol changed."""
         changed = self.protocol is not None and self.protocol is not origin.protocol

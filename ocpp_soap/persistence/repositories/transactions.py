@@ -144,6 +144,7 @@ class SqlMeterValueRepository:
                 measurand=enum_value(sampled.measurand),
                 location=enum_value(sampled.location),
                 unit=enum_value(sampled.unit),
+                phase=enum_value(sampled.phase),
                 source=batch.source,
                 received_at=batch.received_at,
             )
