@@ -326,3 +326,7 @@ class OperatorAccountRow(Base):
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime]
+
+
+# The relay's tables live in their own module, on this same metadata (migrations and create_all see them).
+from . import relay_orm  # noqa: E402,F401

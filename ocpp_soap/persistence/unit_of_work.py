@@ -11,6 +11,7 @@ from ..domain.errors import ConcurrencyConflict, ConnectionLost, StorageUnavaila
 from ..domain.events import Event
 from .database import first_line
 from .message_log_repository import SqlMessageLogRepository
+from .relay_repository import SqlRelayRepository
 from .repositories import (
     SqlConnectorRepository,
     SqlDataTransferRepository,
@@ -39,6 +40,7 @@ class SqlAlchemyUnitOfWork:
     local_lists: SqlLocalListRepository
     configuration: SqlConfigurationRepository
     message_log: SqlMessageLogRepository
+    relay: SqlRelayRepository  # the relay's queue and id mappings (ocpp_soap.relay), written in the same transaction
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -59,6 +61,7 @@ class SqlAlchemyUnitOfWork:
         self.local_lists = SqlLocalListRepository(self.session)
         self.configuration = SqlConfigurationRepository(self.session)
         self.message_log = SqlMessageLogRepository(self.session)
+        self.relay = SqlRelayRepository(self.session)
         return self
 
     def __exit__(

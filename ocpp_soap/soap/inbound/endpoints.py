@@ -17,7 +17,7 @@ from ..edge import edges
 from ..wsdl import WsdlDocument
 from .endpoint import EndpointInfo, SoapEndpoint
 from .message_log import MessageLog
-from .pipeline import CentralSystemVersion, InboundPipeline
+from .pipeline import CentralSystemVersion, InboundPipeline, MessageTap
 
 SHARED_PATH = "/services/CentralSystemService"
 INDEX_NS = "urn:ocpp-soap:service-index"
@@ -31,20 +31,23 @@ def build_endpoints(
     public_url: str | None,
     clock: Callable[[], datetime],
     message_log: MessageLog | None = None,
+    tap: MessageTap | None = None,
 ) -> dict[str, SoapEndpoint]:
     """Path -> endpoint: one per version, plus the shared URL that routes by body namespace."""
     versions = [CentralSystemVersion.of(edge) for edge in edges()]
     endpoints: dict[str, SoapEndpoint] = {}
     for version in versions:
         edge = version.edge
-        pipeline = InboundPipeline([version], bus, message_log, max_body=max_body, clock=clock, routing=False)
+        pipeline = InboundPipeline(
+            [version], bus, message_log, max_body=max_body, clock=clock, routing=False, tap=tap
+        )
         endpoints[edge.central_system.path] = SoapEndpoint(
             pipeline,
             info=EndpointInfo(f"OCPP {edge.number} central system (SOAP)", WsdlDocument(edge, version.codec).render),
             public_url=public_url,
         )
     numbers = ", ".join(version.edge.number for version in versions)
-    shared = InboundPipeline(versions, bus, message_log, max_body=max_body, clock=clock, routing=True)
+    shared = InboundPipeline(versions, bus, message_log, max_body=max_body, clock=clock, routing=True, tap=tap)
     endpoints[SHARED_PATH] = SoapEndpoint(
         shared,
         info=EndpointInfo(

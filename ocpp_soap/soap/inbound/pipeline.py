@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -79,6 +79,19 @@ class StationRequest:
     origin: StationOrigin
 
 
+class TapExchange(Protocol):
+    def run(self, uow: UnitOfWork, handle: Callable[[Any], Any]) -> Any: ...
+    def committed(self) -> None: ...
+
+
+class MessageTap(Protocol):
+    """Something that joins the handling of station messages (relay mode: ``ocpp_soap.relay.tap``): ``begin``
+    before the transaction (None: not for this message), ``run`` inside it in place of the handler, ``committed``
+    after the commit."""
+
+    def begin(self, message: Any, key: str | None) -> TapExchange | None: ...
+
+
 class InboundPipeline:
     """Handles the requests of one endpoint: a versioned one (one version) or the shared one (every version,
     chosen by the body's namespace)."""
@@ -92,6 +105,7 @@ class InboundPipeline:
         max_body: int,
         clock: Callable[[], datetime],
         routing: bool,
+        tap: MessageTap | None = None,
     ) -> None:
         self._versions = {version.namespace: version for version in versions}
         self._only = versions[0] if not routing else None
@@ -99,6 +113,7 @@ class InboundPipeline:
         self._log = message_log
         self._max_body = max_body
         self._clock = clock
+        self._tap = tap
 
     def __call__(self, http: HttpRequest) -> Reply:
         started = time.perf_counter()
@@ -201,10 +216,13 @@ class InboundPipeline:
         )
         reply: Reply | None = None
         events: list[Event] = []
+        exchange = self._tap.begin(message, key) if self._tap is not None else None
         try:
             for attempt in attempts(f"{operation} of {origin.charge_box_id}"):
                 with attempt, self._bus.unit_of_work() as uow:
-                    reply = self._in_transaction(uow, request, message, arrival, key, retried=attempt.number > 1)
+                    reply = self._in_transaction(
+                        uow, request, message, arrival, key, retried=attempt.number > 1, exchange=exchange
+                    )
                     uow.commit()
                     events = list(uow.events)
         except StorageUnavailable as exc:
@@ -220,12 +238,14 @@ class InboundPipeline:
                              origin.message_id)
             raise internal_fault() from None
         assert reply is not None  # attempts() ends with a reply or raises
+        if exchange is not None:
+            exchange.committed()
         self._bus.publish_all(events)
         return reply
 
     def _in_transaction(
         self, uow: UnitOfWork, request: StationRequest, message: Any, arrival: Arrival, key: str | None,
-        *, retried: bool,
+        *, retried: bool, exchange: TapExchange | None = None,
     ) -> Reply:
         origin, operation = request.origin, request.operation
         if retried and key is not None and self._log is not None:
@@ -241,7 +261,10 @@ class InboundPipeline:
                     operation.name, origin.charge_box_id, origin.message_id, replayed=True,
                 )
         try:
-            result = self._bus.handle(message, uow)
+            if exchange is not None:
+                result = exchange.run(uow, lambda command: self._bus.handle(command, uow))
+            else:
+                result = self._bus.handle(message, uow)
         except DomainError as error:
             raise fault_from_domain_error(error) from None
         version = request.version
