@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ocpp_soap import metrics
 from ocpp_soap.forwarded import ENVIRON_KEY, Network, address_in, parse_networks
 from ocpp_soap.persistence import orm
+from ocpp_soap.relay.status import metric_families as relay_metrics
 
 bp = Blueprint("metrics", __name__)
 
@@ -39,7 +40,7 @@ def scrape() -> Response:
     def state() -> metrics.StateGauges:
         return _stored_state(gateway.database, settings.heartbeat_interval)
 
-    body, content_type = metrics.exposition(state)
+    body, content_type = metrics.exposition(state, [lambda: relay_metrics(gateway.database)])
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
 
 

@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from ocpp_soap.domain.errors import DomainError, StorageUnavailable
 
-from . import commands, idtags, messages, openapi, reservations, stations, token_store, transactions
+from . import commands, idtags, messages, openapi, relay, reservations, stations, token_store, transactions
 from .errors import ApiError, error_response, from_domain
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ PREFIX = "/api"
 TOKEN_EXTENSION = "ocpp_api_token"
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
-for child in (stations.bp, idtags.bp, transactions.bp, reservations.bp, messages.bp, commands.bp, openapi.bp):
+for child in (stations.bp, idtags.bp, transactions.bp, reservations.bp, messages.bp, commands.bp, openapi.bp, relay.bp):
     bp.register_blueprint(child)
 
 

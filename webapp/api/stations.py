@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from ocpp_soap.domain import operator_commands as oc
 from ocpp_soap.domain.errors import InvalidInput
 from ocpp_soap.domain.model import Protocol, RegistrationStatus
+from ocpp_soap.relay.status import station_relay
 
 from . import params, queries
 from .context import dispatch, gateway, online_since
@@ -41,6 +42,7 @@ def show_station(charge_box_id: str) -> ResponseReturnValue:
     body = queries.station(gateway().database, charge_box_id, online_since())
     if body is None:
         raise not_found("station")
+    body["relay"] = station_relay(gateway().database, gateway().settings.relay.url, charge_box_id)
     return body
 
 
