@@ -52,7 +52,9 @@ class RelayLinkRow(Base):
 
     __tablename__ = "relay_links"
 
-    charge_box_id: Mapped[str] = mapped_column(ForeignKey(STATION_FK, ondelete="CASCADE"), primary_key=True)
+    # No foreign key: a relay opens a new station's link while the worker's transaction that records the station
+    # (its first BootNotification) has not committed yet; links of stations that are gone are pruned.
+    charge_box_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     owner_node: Mapped[str | None] = mapped_column(String(64), index=True)
     epoch: Mapped[int] = mapped_column(Integer, default=0)
     connected: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -110,7 +112,7 @@ class RelayAnswerRow(Base):
     __tablename__ = "relay_answers"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    charge_box_id: Mapped[str] = mapped_column(ForeignKey(STATION_FK, ondelete="CASCADE"))
+    charge_box_id: Mapped[str] = mapped_column(String(255))  # no foreign key: a first boot's answer comes first
     action: Mapped[str] = mapped_column(String(64))
     answer: Mapped[dict[str, Any]] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(index=True)

@@ -159,6 +159,12 @@ class SqlRelayStore:
             execute(self._session, update(_LINKS).where(_LINKS.c.owner_node == node_id, _LINKS.c.charge_box_id.in_(ids))
                     .values(owner_node=None, connected=False, state_since=datetime.now(UTC), updated_at=datetime.now(UTC)))
 
+    def prune_links(self) -> None:
+        """Links of stations that are gone (deleted, or never recorded after a first message)."""
+        stale = select(_LINKS.c.charge_box_id).where(
+            _LINKS.c.owner_node.is_(None), _LINKS.c.charge_box_id.not_in(select(_STATIONS.c.charge_box_id)))
+        execute(self._session, delete(_LINKS).where(_LINKS.c.charge_box_id.in_(stale.scalar_subquery())))
+
     # -- a link's state, written only by its owner -----------------------------------------------------------------
 
     def still_owner(self, charge_box_id: str, node_id: str, epoch: int) -> bool:

@@ -75,6 +75,7 @@ class RelayChargePoint(ChargePoint):  # type: ignore[misc]
     async def exchange(self, action: str, payload: dict[str, Any], unique_id: str, timeout: float | None = None) -> Outcome:
         call = Call(unique_id=unique_id, action=action, payload=payload)
         request = call.to_json()
+        logger.debug("station %s -> back office: %s", self.id, request)
         started = time.perf_counter()
 
         def frames(outcome: str, response: str | None = None, error: str | None = None) -> Frames:

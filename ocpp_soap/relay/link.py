@@ -72,6 +72,8 @@ class StationLink:
         self._task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopping = False
+        self.provisional_until = 0.0  # a new station's link, kept until its first message is recorded
+        self._boot_asked = 0  # the station's own BootNotification is on its way: no boot of the relay's meanwhile
 
     @property
     def epoch(self) -> int:
@@ -196,6 +198,17 @@ class StationLink:
 
     async def ask(self, action: str, payload: dict[str, Any], key: str, deadline: float, respond: Respond) -> None:
         """A worker waits for the back office's answer to a station's message (until ``deadline``, a wall clock)."""
+        if action == "BootNotification":
+            self._boot_asked += 1
+            try:
+                await self._asked(action, payload, key, deadline, respond)
+            finally:
+                self._boot_asked -= 1
+                self.wanted.set()
+            return
+        await self._asked(action, payload, key, deadline, respond)
+
+    async def _asked(self, action: str, payload: dict[str, Any], key: str, deadline: float, respond: Respond) -> None:
         if not self.connected.is_set() and not self.ever_connected:
             try:  # a station seen for the first time: its link is opening now
                 await asyncio.wait_for(self.connected.wait(), max(0.0, deadline - time.time() - 0.2))
@@ -316,6 +329,8 @@ class StationLink:
                 and link.registered_url == self.station.url:
             self.registered = True
             return True
+        if self._boot_asked:
+            return False  # the station's own boot is about to register it (the ask wakes the queue after)
         head = await self.node.db(self.node.records.queued, self.charge_box_id, 1)
         if head and head[0].action == "BootNotification":
             return True  # the station's own boot goes first and registers it

@@ -86,9 +86,10 @@ class NotifyListener:
 class SocketListener:
     """A Unix socket server: one JSON line in, one JSON line out for an ask, nothing out for a wake."""
 
-    def __init__(self, path: str, handle: Handler) -> None:
+    def __init__(self, path: str, handle: Handler, on_listen: Callable[[], None]) -> None:
         self.path = path
         self._handle = handle
+        self._on_listen = on_listen
         self._lock_file: int | None = None
 
     def lock(self) -> None:
@@ -106,6 +107,7 @@ class SocketListener:
             os.unlink(self.path)  # left by a relay that died; the lock says none is running
         server = await asyncio.start_unix_server(self._connection, path=self.path)
         os.chmod(self.path, 0o660)
+        self._on_listen()
         try:
             async with server:
                 await server.serve_forever()

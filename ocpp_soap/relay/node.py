@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DISCOVERY_S = 2.0
+PROVISIONAL_S = 60.0  # how long a new station's link waits for its first message to be recorded
 SWEEP_S = 1.0
 PRUNE_S = 600.0
 KEEP_ACKED = timedelta(days=1)
@@ -85,17 +86,27 @@ class RelayNode:
 
     async def run(self, stop: asyncio.Event) -> None:
         listener: Any
+        listening = asyncio.Event()
+
+        def connected() -> None:
+            listening.set()
+            self.sweep_soon()
+
         if self.is_postgres:
-            listener = NotifyListener(libpq_dsn(self.settings.database_url), self.handle, self.sweep_soon)
+            listener = NotifyListener(libpq_dsn(self.settings.database_url), self.handle, connected)
         else:
             path = socket_path(self.settings.database_url, self.settings.relay.socket)
             if path is None:
                 raise RuntimeError("a relay cannot serve an in-memory database")
-            listener = SocketListener(path, self.handle)
+            listener = SocketListener(path, self.handle, connected)
             listener.lock()
+        channel = asyncio.create_task(listener.run(), name="relay-channel")
+        # Workers ask only while a relay is alive: announce this one once it listens.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(listening.wait(), 10)
         await self.db(self._renew)
         loops = [
-            asyncio.create_task(listener.run(), name="relay-channel"),
+            channel,
             asyncio.create_task(self._lease_loop(), name="relay-lease"),
             asyncio.create_task(self._discovery_loop(), name="relay-discovery"),
             asyncio.create_task(self._sweep_loop(), name="relay-sweep"),
@@ -146,10 +157,12 @@ class RelayNode:
         if message.get("t") != "ask":
             return
         if link is None and station not in self._others:
-            await self._discover_now()  # a station seen for the first time: take it if it is free
+            await self._discover_now()  # a station this relay does not know yet: take it if it is free
             link = self.links.get(station)
+            if link is None and station not in self._others:
+                link = await self._provisional(station)
         if link is None:
-            if not self.is_postgres:  # on PostgreSQL the owner answers; here there is no other relay
+            if station not in self._others:  # its owner answers; here nobody will
                 await respond({"why": "the station is not relayed"})
             return
         try:
@@ -158,6 +171,32 @@ class RelayNode:
         except Exception as exc:  # noqa: BLE001 - the worker is answered either way
             logger.exception("station %s: ask failed", station)
             await respond({"why": f"relay error: {type(exc).__name__}"})
+
+    async def _provisional(self, charge_box_id: str) -> StationLink | None:
+        """A station's very first message (its first BootNotification, whose transaction has not recorded it yet):
+        with a default URL it is relayed, so take its link now and let the back office answer that boot."""
+        url = self.settings.relay.url
+        if url is None or self._fenced:
+            return None
+        epoch = await self.db(self._claim_new, charge_box_id)
+        if epoch is None:
+            return self.links.get(charge_box_id)
+        link = StationLink(self, RelayedStation(charge_box_id, url), epoch)
+        link.provisional_until = time.monotonic() + PROVISIONAL_S
+        self.links[charge_box_id] = link
+        link.start()
+        return link
+
+    def _claim_new(self, charge_box_id: str) -> int | None:
+        with self.uow_factory() as uow:
+            if uow.stations.get(charge_box_id) is not None:
+                return None  # a known station: discovery decides
+            uow.store.claim(self.node_id, [charge_box_id])
+            epoch = uow.store.owned(self.node_id).get(charge_box_id)
+            uow.commit()
+        if epoch is None:
+            self._others.add(charge_box_id)
+        return epoch
 
     def sweep_soon(self) -> None:
         for link in self.links.values():
@@ -210,13 +249,17 @@ class RelayNode:
         if self._fenced:
             return
         relayed, owned = await self.db(self._claim)
-        for charge_box_id in [cb for cb in self.links if cb not in owned or cb not in relayed]:
-            await self._stop_links([charge_box_id])
+        now = time.monotonic()
+        gone = [cb for cb, link in self.links.items()
+                if (cb not in owned or cb not in relayed) and link.provisional_until < now]
+        await self._stop_links(gone)
         for charge_box_id, epoch in owned.items():
             station = relayed.get(charge_box_id)
             if station is None:
                 continue
             link = self.links.get(charge_box_id)
+            if link is not None:
+                link.provisional_until = 0.0
             if link is not None and (link.epoch != epoch or (link.station.url, link.station.password)
                                      != (station.url, station.password)):
                 await self._stop_links([charge_box_id])
@@ -240,10 +283,11 @@ class RelayNode:
             store.claim(self.node_id, free[: max(0, share - mine)])
             owned = store.owned(self.node_id)
             # A station no longer relayed (turned off) is let go, so that its link shows as such.
-            store.release(self.node_id, [cb for cb in owned if cb not in relayed])
+            provisional = {cb for cb, link in self.links.items() if link.provisional_until > time.monotonic()}
+            store.release(self.node_id, [cb for cb in owned if cb not in relayed and cb not in provisional])
             uow.commit()
         self._others = {cb for cb, owner in owners.items() if owner not in (None, self.node_id)}
-        return relayed, {cb: epoch for cb, epoch in owned.items() if cb in relayed}
+        return relayed, owned
 
     def lost(self, charge_box_id: str, epoch: int) -> None:
         """A link found that another relay owns it now."""
@@ -286,6 +330,7 @@ class RelayNode:
             uow.store.prune_outbox(before)
             uow.store.prune_answers(before)
             uow.store.prune_nodes(KEEP_ACKED)
+            uow.store.prune_links()
             uow.commit()
 
     def queue_entries(self, entries: list[OutboxEntry]) -> None:

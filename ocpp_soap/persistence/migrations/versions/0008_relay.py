@@ -48,7 +48,6 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('answer', sa.JSON(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['charge_box_id'], ['stations.charge_box_id'], name=op.f('fk_relay_answers_charge_box_id_stations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_relay_answers'))
     )
     op.create_index(op.f('ix_relay_answers_at'), 'relay_answers', ['at'], unique=False)
@@ -85,7 +84,6 @@ def upgrade() -> None:
     sa.Column('registered_url', sa.String(length=2048), nullable=True),
     sa.Column('heartbeat_interval', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['charge_box_id'], ['stations.charge_box_id'], name=op.f('fk_relay_links_charge_box_id_stations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('charge_box_id', name=op.f('pk_relay_links'))
     )
     op.create_index(op.f('ix_relay_links_owner_node'), 'relay_links', ['owner_node'], unique=False)
