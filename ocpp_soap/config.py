@@ -18,6 +18,7 @@ DEFAULT_RELAY_ANSWER_TIMEOUT = 10.0
 DEFAULT_RELAY_COMMAND_TIMEOUT = 25
 DEFAULT_RELAY_LEASE = 15
 DEFAULT_RELAY_PING_INTERVAL = 20
+DEFAULT_RELAY_RECONNECT_MAX = 60
 RELAY_EMBEDDED_CHOICES = ("auto", "on", "off")
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -47,6 +48,8 @@ class RelaySettings:
     lease: int = DEFAULT_RELAY_LEASE
     """Seconds a relay process owns its stations without renewing; a dead one's stations move after this."""
     ping_interval: int = DEFAULT_RELAY_PING_INTERVAL
+    reconnect_max: int = DEFAULT_RELAY_RECONNECT_MAX
+    """Longest wait, in seconds, between two connection attempts to an unreachable back office (jittered)."""
     keys: tuple[str, ...] = field(default=(), repr=False)
     embedded: str = "auto"
     """Whether ``ocpp-soap serve`` starts a relay process: auto (when a relay URL is set, or a station has its
@@ -211,6 +214,7 @@ def _relay(env: Mapping[str, str]) -> RelaySettings:
         command_timeout=_int(env, "OCPP_SOAP_RELAY_COMMAND_TIMEOUT", DEFAULT_RELAY_COMMAND_TIMEOUT, 1, 120),
         lease=_int(env, "OCPP_SOAP_RELAY_LEASE", DEFAULT_RELAY_LEASE, 3, 300),
         ping_interval=_int(env, "OCPP_SOAP_RELAY_PING_INTERVAL", DEFAULT_RELAY_PING_INTERVAL, 0, 3600),
+        reconnect_max=_int(env, "OCPP_SOAP_RELAY_RECONNECT_MAX", DEFAULT_RELAY_RECONNECT_MAX, 1, 3600),
         keys=_fernet_keys(env, "OCPP_SOAP_RELAY_KEY"),
         embedded=embedded,
         socket=_raw(env, "OCPP_SOAP_RELAY_SOCKET"),

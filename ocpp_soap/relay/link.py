@@ -112,7 +112,8 @@ class StationLink:
             except _NoConnection as exc:
                 if not await self._state(False, str(exc)):
                     return
-                await asyncio.sleep(exc.retry_after if exc.retry_after is not None else backoff(attempt))
+                cap = self.node.settings.relay.reconnect_max
+                await asyncio.sleep(exc.retry_after if exc.retry_after is not None else backoff(attempt, cap=cap))
                 attempt += 1
                 continue
             opened = time.monotonic()
@@ -120,7 +121,7 @@ class StationLink:
             if not await self._state(False, why):
                 return
             if time.monotonic() - opened < SHORT_LIVED_S:
-                await asyncio.sleep(backoff(attempt, base=2.0))
+                await asyncio.sleep(backoff(attempt, base=2.0, cap=self.node.settings.relay.reconnect_max))
                 attempt += 1
             else:
                 attempt = 0

@@ -116,6 +116,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "OCPP_SOAP_HEARTBEAT_INTERVAL": str(settings.heartbeat_interval),
         "OCPP_SOAP_RELAY_LEASE": str(relay.lease),
         "OCPP_SOAP_RELAY_ANSWER_TIMEOUT": str(relay.answer_timeout),
+        "OCPP_SOAP_RELAY_RECONNECT_MAX": str(relay.reconnect_max),
         "OCPP_SOAP_LOG_LEVEL": "INFO",
     }
     if relay.url:
@@ -181,7 +182,7 @@ class Relayed:
     def __init__(self, database_url: str, tmp_path: Path, **relay: Any) -> None:
         self.tmp_path = tmp_path
         self.office = BackOffice().start()
-        relay_settings = RelaySettings(url=self.office.url, lease=3, answer_timeout=5.0, **relay)
+        relay_settings = RelaySettings(url=self.office.url, lease=3, answer_timeout=5.0, reconnect_max=2, **relay)
         self.settings = Settings(database_url=database_url, auto_accept=True, relay=relay_settings,
                                  heartbeat_interval=300, command_timeout=10)
         self.gateway: Gateway = bootstrap(self.settings)
