@@ -22,6 +22,7 @@ import math
 import os
 import socket
 import ssl
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -80,6 +81,7 @@ class RelayNode:
         self._fenced = False
         self._discover = asyncio.Event()
         self._ssl: ssl.SSLContext | None = None
+        self.announced = threading.Event()  # listening, and its lease written: workers may ask
         self.is_postgres = normalise_url(settings.database_url).get_backend_name() == "postgresql"
 
     # -- running ---------------------------------------------------------------------------------------------
@@ -105,6 +107,7 @@ class RelayNode:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(listening.wait(), 10)
         await self.db(self._renew)
+        self.announced.set()
         loops = [
             channel,
             asyncio.create_task(self._lease_loop(), name="relay-lease"),

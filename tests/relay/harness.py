@@ -72,6 +72,7 @@ class RelayThread:
     def start(self) -> RelayThread:
         self._thread.start()
         self._started.wait(5)
+        assert self.node.announced.wait(15), "the relay did not start"
         return self
 
     def stop(self) -> None:
