@@ -194,11 +194,14 @@ class SqlRelayStore:
         rows = execute(self._session, select(_OUTBOX).where(
             _OUTBOX.c.charge_box_id == charge_box_id, _OUTBOX.c.state == OutboxState.QUEUED.value,
         ).order_by(_OUTBOX.c.id).limit(limit)).all()
-        return [
-            OutboxEntry(row.charge_box_id, row.action, dict(row.payload), row.created_at, Origin(row.origin), row.key,
-                        int(row.id), int(row.attempts), row.session_id)
-            for row in rows
-        ]
+        return [_entry(row) for row in rows]
+
+    def first_queued(self, charge_box_id: str, action: str) -> OutboxEntry | None:
+        row = execute(self._session, select(_OUTBOX).where(
+            _OUTBOX.c.charge_box_id == charge_box_id, _OUTBOX.c.state == OutboxState.QUEUED.value,
+            _OUTBOX.c.action == action,
+        ).order_by(_OUTBOX.c.id).limit(1)).first()
+        return None if row is None else _entry(row)
 
     def stations_with_queue(self, node_id: str) -> list[str]:
         query = (
@@ -245,6 +248,11 @@ class SqlRelayStore:
         statement = upsert(self._session, _COUNTERS).values(operation=operation, outcome=outcome, count=amount)
         execute(self._session, statement.on_conflict_do_update(
             index_elements=["operation", "outcome"], set_={"count": _COUNTERS.c.count + amount}))
+
+
+def _entry(row: Any) -> OutboxEntry:
+    return OutboxEntry(row.charge_box_id, row.action, dict(row.payload), row.created_at, Origin(row.origin), row.key,
+                       int(row.id), int(row.attempts), row.session_id)
 
 
 def stored_connectors(session: Session, charge_box_id: str) -> list[tuple[int, str, str, Any]]:

@@ -230,7 +230,8 @@ class StationLink:
 
     async def _ask(self, action: str, payload: dict[str, Any], key: str, respond: Respond) -> None:
         records = self.node.records
-        if self.backlog and await self.node.db(records.queue_length, self.charge_box_id):
+        registering = action == "BootNotification" and not self.registered  # a boot registers: it goes first
+        if self.backlog and not registering and await self.node.db(records.queue_length, self.charge_box_id):
             self.wanted.set()
             await respond({"why": "messages queued before this one are sent first"})
             return
@@ -332,9 +333,10 @@ class StationLink:
             return True
         if self._boot_asked:
             return False  # the station's own boot is about to register it (the ask wakes the queue after)
-        head = await self.node.db(self.node.records.queued, self.charge_box_id, 1)
-        if head and head[0].action == "BootNotification":
-            return True  # the station's own boot goes first and registers it
+        boot = await self.node.db(self.node.records.first_queued, self.charge_box_id, "BootNotification")
+        if boot is not None:  # the station's own boot registers it, ahead of what it queued before
+            await self._deliver(boot)
+            return self.registered
         if time.monotonic() < self.retry_boot_at:
             return False
         payload = await self.node.db(self.node.records.boot_payload, self.charge_box_id)

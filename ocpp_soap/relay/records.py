@@ -95,6 +95,10 @@ class Records:
         with self._uow() as uow:
             return uow.store.queued(charge_box_id, limit)
 
+    def first_queued(self, charge_box_id: str, action: str) -> OutboxEntry | None:
+        with self._uow() as uow:
+            return uow.store.first_queued(charge_box_id, action)
+
     def queue_length(self, charge_box_id: str) -> int:
         with self._uow() as uow:
             return uow.relay.queue_length(charge_box_id)

@@ -180,11 +180,11 @@ def sample(wh: int) -> MeterSample:
 class Relayed:
     """The whole set-up: the back office, the gateway on loopback HTTP, and (once started) a relay."""
 
-    def __init__(self, database_url: str, tmp_path: Path, **relay: Any) -> None:
+    def __init__(self, database_url: str, tmp_path: Path, *, auto_accept: bool = True, **relay: Any) -> None:
         self.tmp_path = tmp_path
         self.office = BackOffice().start()
         relay_settings = RelaySettings(url=self.office.url, lease=3, answer_timeout=5.0, reconnect_max=2, **relay)
-        self.settings = Settings(database_url=database_url, auto_accept=True, relay=relay_settings,
+        self.settings = Settings(database_url=database_url, auto_accept=auto_accept, relay=relay_settings,
                                  heartbeat_interval=300, command_timeout=10)
         self.gateway: Gateway = bootstrap(self.settings)
         self.server = LiveServer(create_app(self.settings, gateway=self.gateway)).start()
