@@ -72,3 +72,18 @@ def test_back_office_away_during_a_session(relayed: Relayed, version: str, fake:
     station.meter(2, second if version == "1.5" else None, 20)
     eventually(lambda: office.messages("CB1", "MeterValues")[-1].payload.get("transactionId") == 5001,
                "readings of the open session under the back office's id")
+
+
+def test_metrics_count_what_went_to_the_back_office(relayed: Relayed) -> None:
+    from webapp import create_webapp
+
+    relayed.start_relay()
+    station = relayed.stations.link("1.5", "CB1")
+    assert station.boot().accepted
+    relayed.wait_connected("CB1")
+    relayed.office.stop_listening()
+    eventually(lambda: not relayed.link_row("CB1").connected, "the link down")  # type: ignore[union-attr]
+    station.status(1, "Available")
+    text = create_webapp(relayed.gateway).test_client().get("/metrics").get_data(as_text=True)
+    assert "ocpp_soap_relay_queue_depth 1.0" in text and "ocpp_soap_relay_connections 0.0" in text
+    assert 'ocpp_soap_relay_messages_total{operation="BootNotification",outcome="forwarded"} 1.0' in text
