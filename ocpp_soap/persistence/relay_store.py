@@ -194,14 +194,14 @@ class SqlRelayStore:
         rows = execute(self._session, select(_OUTBOX).where(
             _OUTBOX.c.charge_box_id == charge_box_id, _OUTBOX.c.state == OutboxState.QUEUED.value,
         ).order_by(_OUTBOX.c.id).limit(limit)).all()
-        return [_entry(row) for row in rows]
+        return [outbox_entry(row) for row in rows]
 
     def first_queued(self, charge_box_id: str, action: str) -> OutboxEntry | None:
         row = execute(self._session, select(_OUTBOX).where(
             _OUTBOX.c.charge_box_id == charge_box_id, _OUTBOX.c.state == OutboxState.QUEUED.value,
             _OUTBOX.c.action == action,
         ).order_by(_OUTBOX.c.id).limit(1)).first()
-        return None if row is None else _entry(row)
+        return None if row is None else outbox_entry(row)
 
     def stations_with_queue(self, node_id: str) -> list[str]:
         query = (
@@ -250,7 +250,7 @@ class SqlRelayStore:
             index_elements=["operation", "outcome"], set_={"count": _COUNTERS.c.count + amount}))
 
 
-def _entry(row: Any) -> OutboxEntry:
+def outbox_entry(row: Any) -> OutboxEntry:
     return OutboxEntry(row.charge_box_id, row.action, dict(row.payload), row.created_at, Origin(row.origin), row.key,
                        int(row.id), int(row.attempts), row.session_id)
 

@@ -194,6 +194,10 @@ class RelayNode:
         with self.uow_factory() as uow:
             if uow.stations.get(charge_box_id) is not None:
                 return None  # a known station: discovery decides
+            live = uow.store.live_nodes()
+            loads = uow.store.count_owned()
+            if loads.get(self.node_id, 0) > min(loads.get(node, 0) for node in live or [self.node_id]):
+                return None  # a relay that owns fewer stations takes it (every relay hears the ask)
             uow.store.claim(self.node_id, [charge_box_id])
             epoch = uow.store.owned(self.node_id).get(charge_box_id)
             uow.commit()

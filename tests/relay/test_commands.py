@@ -46,7 +46,7 @@ def booted(relayed: Relayed, version: str, fake: FakeStation) -> Relayed:
 
 
 def result(relayed: Relayed, payload: Any) -> dict[str, Any]:
-    from ocpp.charge_point import serialize_as_dict, remove_nones, snake_to_camel_case
+    from ocpp.charge_point import remove_nones, serialize_as_dict, snake_to_camel_case
 
     answer = relayed.office.call("CB1", payload)
     return snake_to_camel_case(remove_nones(serialize_as_dict(answer)))  # type: ignore[no-any-return]
