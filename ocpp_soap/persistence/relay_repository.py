@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Insert, delete, func, insert, select, text, update
+from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,18 +24,19 @@ from .relay_orm import RelayConnectorRow, RelayCounterRow, RelayIdRow, RelayOutb
 WAKE_CHANNEL = "ocpp_relay"
 """The PostgreSQL channel relay processes LISTEN on: asks from workers, and wake-ups when messages were queued."""
 
-_OUTBOX = RelayOutboxRow.__table__
-_IDS = RelayIdRow.__table__
-_CONNECTORS = RelayConnectorRow.__table__
-_STATIONS = RelayStationRow.__table__
-_TRANSACTIONS = TransactionRow.__table__
+_OUTBOX = cast(Table, RelayOutboxRow.__table__)
+_IDS = cast(Table, RelayIdRow.__table__)
+_CONNECTORS = cast(Table, RelayConnectorRow.__table__)
+_STATIONS = cast(Table, RelayStationRow.__table__)
+_TRANSACTIONS = cast(Table, TransactionRow.__table__)
+_COUNTERS = cast(Table, RelayCounterRow.__table__)
 
 
-def upsert(session: Session, table: Any) -> Insert:
+def upsert(session: Session, table: Table) -> Any:
     """``INSERT`` with the dialect's ``ON CONFLICT`` clauses available (SQLite and PostgreSQL spell it alike)."""
     if session.get_bind().dialect.name == "postgresql":
-        return postgresql_insert(table)  # type: ignore[no-any-return]
-    return sqlite_insert(table)  # type: ignore[no-any-return]
+        return postgresql_insert(table)
+    return sqlite_insert(table)
 
 
 class SqlRelayRepository:
@@ -82,10 +83,9 @@ class SqlRelayRepository:
 
     def count(self, operation: str, outcome: str, amount: int = 1) -> None:
         """Add to the counters /metrics shows (``forwarded``, ``failed``, ``dropped`` per operation)."""
-        table = RelayCounterRow.__table__
-        statement = upsert(self._session, table).values(operation=operation, outcome=outcome, count=amount)
+        statement = upsert(self._session, _COUNTERS).values(operation=operation, outcome=outcome, count=amount)
         execute(self._session, statement.on_conflict_do_update(
-            index_elements=["operation", "outcome"], set_={"count": table.c.count + amount}))
+            index_elements=["operation", "outcome"], set_={"count": _COUNTERS.c.count + amount}))
 
     # -- id mappings ----------------------------------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..relay.model import LinkState, Origin, OutboxEntry, OutboxState, RelayedStation
@@ -28,13 +28,13 @@ from .relay_orm import (
 from .relay_repository import upsert
 from .unit_of_work import SqlAlchemyUnitOfWork
 
-_NODES = RelayNodeRow.__table__
-_LINKS = RelayLinkRow.__table__
-_OUTBOX = RelayOutboxRow.__table__
-_ANSWERS = RelayAnswerRow.__table__
-_COUNTERS = RelayCounterRow.__table__
-_CONFIG = RelayStationRow.__table__
-_STATIONS = StationRow.__table__
+_NODES = cast(Table, RelayNodeRow.__table__)
+_LINKS = cast(Table, RelayLinkRow.__table__)
+_OUTBOX = cast(Table, RelayOutboxRow.__table__)
+_ANSWERS = cast(Table, RelayAnswerRow.__table__)
+_COUNTERS = cast(Table, RelayCounterRow.__table__)
+_CONFIG = cast(Table, RelayStationRow.__table__)
+_STATIONS = cast(Table, StationRow.__table__)
 
 
 class SqlRelayStore:
@@ -149,9 +149,9 @@ class SqlRelayStore:
         return {row.charge_box_id: int(row.epoch) for row in rows}
 
     def count_owned(self) -> dict[str, int]:
-        rows = execute(self._session, select(_LINKS.c.owner_node, func.count()).where(_LINKS.c.owner_node.is_not(None))
-                       .group_by(_LINKS.c.owner_node))
-        return {row[0]: int(row[1]) for row in rows}
+        rows = execute(self._session, select(_LINKS.c.owner_node, func.count().label("n"))
+                       .where(_LINKS.c.owner_node.is_not(None)).group_by(_LINKS.c.owner_node))
+        return {str(row.owner_node): int(row.n) for row in rows}
 
     def release(self, node_id: str, charge_box_ids: Iterable[str]) -> None:
         ids = list(charge_box_ids)
@@ -257,7 +257,7 @@ def outbox_entry(row: Any) -> OutboxEntry:
 
 def stored_connectors(session: Session, charge_box_id: str) -> list[tuple[int, str, str, Any]]:
     """Each connector's status as the station last reported it: (connector, status, error code, its time)."""
-    table = ConnectorRow.__table__
+    table = cast(Table, ConnectorRow.__table__)
     rows = execute(session, select(table.c.connector_id, table.c.status, table.c.error_code, table.c.status_timestamp,
                                    table.c.updated_at).where(table.c.charge_box_id == charge_box_id)
                    .order_by(table.c.connector_id))
@@ -266,7 +266,7 @@ def stored_connectors(session: Session, charge_box_id: str) -> list[tuple[int, s
 
 def latest_readings(session: Session, charge_box_id: str, connector_id: int) -> list[Any]:
     """The sampled values of the connector's newest stored reading (one timestamp), oldest row first."""
-    table = MeterValueRow.__table__
+    table = cast(Table, MeterValueRow.__table__)
     newest = execute(session, select(func.max(table.c.timestamp)).where(
         table.c.charge_box_id == charge_box_id, table.c.connector_id == connector_id)).scalar()
     if newest is None:
@@ -274,15 +274,6 @@ def latest_readings(session: Session, charge_box_id: str, connector_id: int) -> 
     return list(execute(session, select(table).where(
         table.c.charge_box_id == charge_box_id, table.c.connector_id == connector_id, table.c.timestamp == newest,
     ).order_by(table.c.id)))
-
-
-def queue_lengths(session: Session, charge_box_ids: Iterable[str] | None = None) -> dict[str, int]:
-    query = select(_OUTBOX.c.charge_box_id, func.count()).where(_OUTBOX.c.state == OutboxState.QUEUED.value)
-    if charge_box_ids is not None:
-        query = query.where(_OUTBOX.c.charge_box_id.in_(list(charge_box_ids)))
-    rows = execute(session, query.group_by(_OUTBOX.c.charge_box_id))
-    return {row[0]: int(row[1]) for row in rows}
-
 
 
 class RelayProcessUnitOfWork(SqlAlchemyUnitOfWork):

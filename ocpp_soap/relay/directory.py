@@ -48,7 +48,7 @@ class RelayDirectory:
             if time.monotonic() - self._read_at >= self._refresh_s:
                 try:
                     with cast(RelayUnitOfWork, self._uow_factory()) as uow:
-                        configs = uow.relay.configs()
+                        configs = cast(RelayUnitOfWork, uow).relay.configs()
                     self._configs = {config.charge_box_id: config for config in configs}
                 except Exception as exc:  # noqa: BLE001 - the station's request goes on with what was known
                     logger.warning("relay settings not read (%s); using those read before", type(exc).__name__)

@@ -35,7 +35,7 @@ class StationIdClient:
             if station_id is not None and station_id != request.transaction_id:
                 wire = dataclasses.replace(request, transaction_id=station_id)
                 result = self._inner.call(protocol, address, cast(sr.StationRequest[A], wire))
-                return dataclasses.replace(result, sent=request)
+                return dataclasses.replace(result, sent=cast(sr.StationRequest[A], request))
         return self._inner.call(protocol, address, request)
 
     def _station_id(self, local_id: int) -> int | None:

@@ -231,7 +231,8 @@ class StationLink:
     async def _ask(self, action: str, payload: dict[str, Any], key: str, respond: Respond) -> None:
         records = self.node.records
         registering = action == "BootNotification" and not self.registered  # a boot registers: it goes first
-        if self.backlog and not registering and await self.node.db(records.queue_length, self.charge_box_id):
+        waiting = await self.node.db(records.queue_length, self.charge_box_id) if self.backlog and not registering else 0
+        if waiting:
             self.wanted.set()
             await respond({"why": "messages queued before this one are sent first"})
             return

@@ -9,7 +9,7 @@ import fcntl
 import json
 import logging
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from ..persistence.relay_repository import WAKE_CHANNEL
@@ -17,7 +17,7 @@ from .channel import MAX_NOTIFY_BYTES
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[dict[str, Any], Callable[[dict[str, Any]], Awaitable[None]]], Awaitable[None]]
+Handler = Callable[[dict[str, Any], Callable[[dict[str, Any]], Awaitable[None]]], Coroutine[Any, Any, None]]
 """(message, respond): the node's handling of one message; ``respond`` sends the reply to an ask."""
 
 
