@@ -233,6 +233,13 @@ class SqlRelayStore:
         row = execute(self._session, select(_ANSWERS.c.answer).where(_ANSWERS.c.key == key)).first()
         return None if row is None else dict(row.answer)
 
+    def answers(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = [key for key in keys if key]
+        if not wanted:
+            return {}
+        rows = execute(self._session, select(_ANSWERS.c.key, _ANSWERS.c.answer).where(_ANSWERS.c.key.in_(wanted)))
+        return {row.key: dict(row.answer) for row in rows}
+
     def keep_answer(self, key: str, charge_box_id: str, action: str, answer: dict[str, Any]) -> None:
         statement = upsert(self._session, _ANSWERS).values(
             key=key, charge_box_id=charge_box_id, action=action, answer=answer, at=datetime.now(UTC)

@@ -240,14 +240,13 @@ class StationLink:
         if not self.registered and action != "BootNotification" and not await self._settle():
             await respond({"why": "the back office has not accepted the station's registration"})
             return
-        kept = await self.node.db(records.kept_answer, key)
-        if kept is not None:  # a resend: the back office answered it already
-            await respond({"why": kept["_error"]} if "_error" in kept else {"answer": kept})
-            return
         try:
-            sent = await self.node.db(records.resolve, self.charge_box_id, action, payload, station_ids=True)
+            kept, sent = await self.node.db(records.before_ask, self.charge_box_id, key, action, payload)
         except NotDeliverable as exc:
             await respond({"why": str(exc)})
+            return
+        if kept is not None:  # a resend: the back office answered it already
+            await respond({"why": kept["_error"]} if "_error" in kept else {"answer": kept})
             return
         cp = self.cp
         if cp is None:
@@ -255,7 +254,7 @@ class StationLink:
             return
         outcome = await cp.exchange(action, sent, uid_for_key(key))
         await respond({"answer": outcome.answer} if outcome.answered else {"why": outcome.error})
-        await self.node.db(records.asked, self.charge_box_id, key, action, payload, outcome.answer, outcome.frames,
+        await self.node.journal.write(records.asked, self.charge_box_id, key, action, payload, outcome.answer, outcome.frames,
                            self.key)
         if action == "BootNotification" and outcome.answer is not None:
             self._registration(outcome.answer)
@@ -277,25 +276,26 @@ class StationLink:
             if not await self._settle():
                 return
             while self.connected.is_set():
-                entries = await self.node.db(self.node.records.queued, self.charge_box_id, BATCH)
+                entries, kept = await self.node.db(self.node.records.next_batch, self.charge_box_id, BATCH)
                 if not entries:
                     self.backlog = False
                     return
                 self.backlog = True
                 for entry in entries:
-                    if not await self._deliver(entry):
+                    if not await self._deliver(entry, kept.get(entry.key or "")):
                         return
 
-    async def _deliver(self, entry: OutboxEntry) -> bool:
+    async def _deliver(self, entry: OutboxEntry, kept: dict[str, Any] | None = None) -> bool:
         """Send one queued message; False: stop here for now (no answer, or not registered)."""
         records = self.node.records
         if entry.key:
-            kept = await self.node.db(records.kept_answer, entry.key)
+            if kept is None and entry.action == "BootNotification":  # sent out of order: not in a batch
+                kept = await self.node.db(records.kept_answer, entry.key)
             if kept is not None:  # answered already, to the worker's ask, after the worker had given up
                 if "_error" in kept:
-                    await self.node.db(records.failed, entry, str(kept["_error"]), None)
+                    await self.node.journal.write(records.failed, entry, str(kept["_error"]), None)
                 else:
-                    await self.node.db(records.delivered, entry, kept, None, self.key)
+                    await self.node.journal.write(records.delivered, entry, kept, None, self.key)
                 return True
         if not self.registered and entry.action != "BootNotification":
             return False
@@ -303,7 +303,7 @@ class StationLink:
             payload = await self.node.db(records.resolve, self.charge_box_id, entry.action, entry.payload,
                                          station_ids=False)
         except NotDeliverable as exc:
-            await self.node.db(records.failed, entry, str(exc), None)
+            await self.node.journal.write(records.failed, entry, str(exc), None)
             return True
         cp = self.cp
         if cp is None:
@@ -311,15 +311,15 @@ class StationLink:
         outcome = await cp.exchange(entry.action, payload, uid_for(entry))
         if outcome.answered:
             assert outcome.answer is not None
-            await self.node.db(records.delivered, entry, outcome.answer, outcome.frames, self.key)
+            await self.node.journal.write(records.delivered, entry, outcome.answer, outcome.frames, self.key)
             if entry.action == "BootNotification":
                 self._registration(outcome.answer)
                 return self.registered
             return True
         if outcome.kind in ("callerror", "invalid"):
-            await self.node.db(records.failed, entry, outcome.error or outcome.kind, outcome.frames)
+            await self.node.journal.write(records.failed, entry, outcome.error or outcome.kind, outcome.frames)
             return True
-        await self.node.db(records.attempted, entry, outcome.frames)
+        await self.node.journal.write(records.attempted, entry, outcome.frames)
         self._later(RETRY_UNANSWERED_S)
         return False
 
@@ -345,7 +345,7 @@ class StationLink:
         if payload is None or cp is None:
             return payload is None  # nothing to register with: send what there is
         outcome = await cp.exchange("BootNotification", payload, str(uuid.uuid4()))
-        await self.node.db(self.node.records.booted, self.charge_box_id, outcome.answer, outcome.frames, self.key)
+        await self.node.journal.write(self.node.records.booted, self.charge_box_id, outcome.answer, outcome.frames, self.key)
         if outcome.answer is None:
             self._later(RETRY_UNANSWERED_S)
             return False
@@ -398,7 +398,7 @@ class StationLink:
             self.wake()
 
     def log_incoming(self, frames: Frames) -> None:
-        task = asyncio.create_task(self.node.db(self.node.records.logged, self.charge_box_id, frames))
+        task = asyncio.create_task(self.node.journal.write(self.node.records.logged, self.charge_box_id, frames))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

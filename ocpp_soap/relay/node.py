@@ -37,6 +37,7 @@ from ..persistence.database import create_database_engine, create_session_factor
 from ..persistence.relay_store import RelayProcessUnitOfWork
 from .channel import libpq_dsn, socket_path
 from .commands import CommandRunner
+from .journal import Journal
 from .link import StationLink
 from .listeners import NotifyListener, SocketListener
 from .model import OutboxEntry, RelayedStation
@@ -46,7 +47,7 @@ from .secrets import PasswordBox
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-DISCOVERY_S = 2.0
+DISCOVERY_S = 5.0
 PROVISIONAL_S = 60.0  # how long a new station's link waits for its first message to be recorded
 SWEEP_S = 1.0
 PRUNE_S = 600.0
@@ -82,6 +83,7 @@ class RelayNode:
         self._discover = asyncio.Event()
         self._ssl: ssl.SSLContext | None = None
         self.announced = threading.Event()  # listening, and its lease written: workers may ask
+        self.journal = Journal(self.db, self.records.write)
         self.is_postgres = normalise_url(settings.database_url).get_backend_name() == "postgresql"
 
     # -- running ---------------------------------------------------------------------------------------------
@@ -106,6 +108,7 @@ class RelayNode:
         # Workers ask only while a relay is alive: announce this one once it listens.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(listening.wait(), 10)
+        self.journal.start()
         await self.db(self._renew)
         self.announced.set()
         loops = [
@@ -123,6 +126,7 @@ class RelayNode:
                 task.cancel()
             await asyncio.gather(*loops, return_exceptions=True)
             await self._stop_links(list(self.links))
+            await self.journal.stop()
             with contextlib.suppress(Exception):
                 await self.db(self._leave)
             self._db_pool.shutdown(wait=False, cancel_futures=True)

@@ -63,37 +63,60 @@ class Records:
 
     # -- what to send --------------------------------------------------------------------------------------------
 
+    def before_ask(self, charge_box_id: str, key: str, action: str, payload: dict[str, Any]
+                   ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """In one transaction: the answer already kept for this request (a resend), and the payload to send."""
+        with self._uow() as uow:
+            kept = uow.store.answer(key)
+            if kept is not None:
+                return kept, payload
+            return None, self._resolve(uow, charge_box_id, action, payload, station_ids=True)
+
     def resolve(self, charge_box_id: str, action: str, payload: dict[str, Any], *, station_ids: bool) -> dict[str, Any]:
         """The payload with the back office's ids. ``station_ids``: transaction ids are the station's (an ask),
         else ocpp-soap's (a queued message). Raises :class:`NotDeliverable`."""
-        with self._uow() as uow:
-            relay = uow.relay
-            payload = dict(payload)
-            if action in ("StopTransaction", "MeterValues") and "transactionId" in payload:
-                local: int | None = int(payload["transactionId"])
-                if station_ids:
-                    local = relay.local_for_station_id(IdKind.TRANSACTION, charge_box_id, int(payload["transactionId"]))
-                    if local is None:  # a session from before relaying, or unmapped: the station's id is ours
-                        local = int(payload["transactionId"])
-                mapping = relay.mapping(IdKind.TRANSACTION, local) if local is not None else None
-                csms = mapping.csms_id if mapping is not None and mapping.charge_box_id == charge_box_id else None
-                if csms is None:
-                    if action == "StopTransaction":
-                        raise NotDeliverable("the back office never got this session's StartTransaction")
-                    del payload["transactionId"]  # readings of a session it does not know: sent without it
-                else:
-                    payload["transactionId"] = csms
-            if action == "StartTransaction" and "reservationId" in payload:
-                mapping = relay.mapping(IdKind.RESERVATION, int(payload["reservationId"]))
-                if mapping is None or mapping.csms_id is None:
-                    del payload["reservationId"]  # a reservation of ocpp-soap's own operators: not the back office's
-                else:
-                    payload["reservationId"] = mapping.csms_id
+        if not _has_ids(action, payload):
             return payload
+        with self._uow() as uow:
+            return self._resolve(uow, charge_box_id, action, payload, station_ids=station_ids)
+
+    def _resolve(self, uow: RelayProcessUnitOfWork, charge_box_id: str, action: str, payload: dict[str, Any], *,
+                 station_ids: bool) -> dict[str, Any]:
+        if not _has_ids(action, payload):
+            return payload
+        relay = uow.relay
+        payload = dict(payload)
+        if action in ("StopTransaction", "MeterValues") and "transactionId" in payload:
+            local: int | None = int(payload["transactionId"])
+            if station_ids:
+                local = relay.local_for_station_id(IdKind.TRANSACTION, charge_box_id, int(payload["transactionId"]))
+                if local is None:  # a session from before relaying, or unmapped: the station's id is ours
+                    local = int(payload["transactionId"])
+            mapping = relay.mapping(IdKind.TRANSACTION, local) if local is not None else None
+            csms = mapping.csms_id if mapping is not None and mapping.charge_box_id == charge_box_id else None
+            if csms is None:
+                if action == "StopTransaction":
+                    raise NotDeliverable("the back office never got this session's StartTransaction")
+                del payload["transactionId"]  # readings of a session it does not know: sent without it
+            else:
+                payload["transactionId"] = csms
+        if action == "StartTransaction" and "reservationId" in payload:
+            mapping = relay.mapping(IdKind.RESERVATION, int(payload["reservationId"]))
+            if mapping is None or mapping.csms_id is None:
+                del payload["reservationId"]  # a reservation of ocpp-soap's own operators: not the back office's
+            else:
+                payload["reservationId"] = mapping.csms_id
+        return payload
 
     def queued(self, charge_box_id: str, limit: int) -> list[OutboxEntry]:
         with self._uow() as uow:
             return uow.store.queued(charge_box_id, limit)
+
+    def next_batch(self, charge_box_id: str, limit: int) -> tuple[list[OutboxEntry], dict[str, dict[str, Any]]]:
+        """The next queued messages, and the answers already kept for any of them (see :meth:`asked`)."""
+        with self._uow() as uow:
+            entries = uow.store.queued(charge_box_id, limit)
+            return entries, uow.store.answers(entry.key for entry in entries if entry.key)
 
     def first_queued(self, charge_box_id: str, action: str) -> OutboxEntry | None:
         with self._uow() as uow:
@@ -121,63 +144,62 @@ class Records:
 
     # -- what came of it ---------------------------------------------------------------------------------------
 
-    def delivered(self, entry: OutboxEntry, answer: dict[str, Any], frames: Frames | None, link: LinkKey) -> None:
+    # -- what came of it: writes made inside a unit of work the journal gives (it commits several together) ------
+
+    def write(self, writes: list[tuple[Callable[..., None], tuple[Any, ...]]]) -> None:
+        """Several writes in one transaction."""
+        with self._uow() as uow:
+            for write, args in writes:
+                write(uow, *args)
+            uow.commit()
+
+    def delivered(self, uow: RelayProcessUnitOfWork, entry: OutboxEntry, answer: dict[str, Any],
+                  frames: Frames | None, link: LinkKey) -> None:
         """The back office answered a queued message (``frames`` None: it had answered it already, to an ask)."""
         assert entry.id is not None
-        with self._uow() as uow:
-            uow.store.finish(entry.id, OutboxState.ACKED, answer=answer)
-            self._follow(uow, entry.charge_box_id, entry.action, entry.payload, answer, link, local_ids=True,
-                         session_id=entry.session_id)
-            uow.store.count(entry.action, "forwarded")
-            if frames is not None:
-                uow.message_log.add(_entry(entry.charge_box_id, frames))
-            uow.commit()
+        uow.store.finish(entry.id, OutboxState.ACKED, answer=answer)
+        self._follow(uow, entry.charge_box_id, entry.action, entry.payload, answer, link, local_ids=True,
+                     session_id=entry.session_id)
+        uow.store.count(entry.action, "forwarded")
+        if frames is not None:
+            uow.message_log.add(_entry(entry.charge_box_id, frames))
 
-    def failed(self, entry: OutboxEntry, error: str, frames: Frames | None) -> None:
+    def failed(self, uow: RelayProcessUnitOfWork, entry: OutboxEntry, error: str, frames: Frames | None) -> None:
         assert entry.id is not None
-        with self._uow() as uow:
-            uow.store.finish(entry.id, OutboxState.FAILED, error=error[:2000])
-            uow.store.count(entry.action, "failed")
-            if frames is not None:
-                uow.message_log.add(_entry(entry.charge_box_id, frames))
-            uow.commit()
+        uow.store.finish(entry.id, OutboxState.FAILED, error=error[:2000])
+        uow.store.count(entry.action, "failed")
+        if frames is not None:
+            uow.message_log.add(_entry(entry.charge_box_id, frames))
 
-    def attempted(self, entry: OutboxEntry, frames: Frames) -> None:
+    def attempted(self, uow: RelayProcessUnitOfWork, entry: OutboxEntry, frames: Frames) -> None:
         """Sent, and no answer (timeout, socket closed): it stays first in the queue."""
         assert entry.id is not None
-        with self._uow() as uow:
-            uow.store.attempted(entry.id, frames.error or frames.outcome)
-            uow.message_log.add(_entry(entry.charge_box_id, frames))
-            uow.commit()
+        uow.store.attempted(entry.id, frames.error or frames.outcome)
+        uow.message_log.add(_entry(entry.charge_box_id, frames))
 
-    def asked(self, charge_box_id: str, key: str, action: str, payload: dict[str, Any], answer: dict[str, Any] | None,
-              frames: Frames, link: LinkKey) -> None:
+    def asked(self, uow: RelayProcessUnitOfWork, charge_box_id: str, key: str, action: str, payload: dict[str, Any],
+              answer: dict[str, Any] | None, frames: Frames, link: LinkKey) -> None:
         """A worker's ask went out: keep the answer (or the CALLERROR) under the request's key, so that a resend,
         or the queued copy of a request whose answer came too late, is not delivered a second time."""
-        with self._uow() as uow:
-            if answer is not None:
-                uow.store.keep_answer(key, charge_box_id, action, answer)
-                self._follow(uow, charge_box_id, action, payload, answer, link, local_ids=False)
-                uow.store.count(action, "forwarded")
-            elif frames.outcome in ("callerror", "invalid"):
-                uow.store.keep_answer(key, charge_box_id, action, {"_error": frames.error or frames.outcome})
-                uow.store.count(action, "failed")
-            uow.message_log.add(_entry(charge_box_id, frames))
-            uow.commit()
+        if answer is not None:
+            uow.store.keep_answer(key, charge_box_id, action, answer)
+            self._follow(uow, charge_box_id, action, payload, answer, link, local_ids=False)
+            uow.store.count(action, "forwarded")
+        elif frames.outcome in ("callerror", "invalid"):
+            uow.store.keep_answer(key, charge_box_id, action, {"_error": frames.error or frames.outcome})
+            uow.store.count(action, "failed")
+        uow.message_log.add(_entry(charge_box_id, frames))
 
-    def booted(self, charge_box_id: str, answer: dict[str, Any] | None, frames: Frames, link: LinkKey) -> None:
+    def booted(self, uow: RelayProcessUnitOfWork, charge_box_id: str, answer: dict[str, Any] | None, frames: Frames,
+               link: LinkKey) -> None:
         """A BootNotification the relay sent itself (to register a link): its verdict, its frames."""
-        with self._uow() as uow:
-            if answer is not None:
-                self._follow(uow, charge_box_id, "BootNotification", {}, answer, link, local_ids=False)
-            uow.store.count("BootNotification", "forwarded" if answer is not None else "failed")
-            uow.message_log.add(_entry(charge_box_id, frames))
-            uow.commit()
+        if answer is not None:
+            self._follow(uow, charge_box_id, "BootNotification", {}, answer, link, local_ids=False)
+        uow.store.count("BootNotification", "forwarded" if answer is not None else "failed")
+        uow.message_log.add(_entry(charge_box_id, frames))
 
-    def logged(self, charge_box_id: str, frames: Frames) -> None:
-        with self._uow() as uow:
-            uow.message_log.add(_entry(charge_box_id, frames))
-            uow.commit()
+    def logged(self, uow: RelayProcessUnitOfWork, charge_box_id: str, frames: Frames) -> None:
+        uow.message_log.add(_entry(charge_box_id, frames))
 
     def _follow(self, uow: RelayProcessUnitOfWork, charge_box_id: str, action: str, payload: dict[str, Any],
                 answer: dict[str, Any], link: LinkKey, *, local_ids: bool, session_id: int | None = None) -> None:
@@ -221,6 +243,13 @@ class Records:
     def station(self, charge_box_id: str, default_url: str | None) -> RelayedStation | None:
         with self._uow() as uow:
             return uow.store.station(charge_box_id, default_url)
+
+
+def _has_ids(action: str, payload: dict[str, Any]) -> bool:
+    """Whether the payload names ids the back office knows by its own numbers."""
+    if action in ("StopTransaction", "MeterValues"):
+        return "transactionId" in payload
+    return action == "StartTransaction" and "reservationId" in payload
 
 
 @dataclass(frozen=True)
