@@ -91,6 +91,7 @@ class SocketListener:
         self._handle = handle
         self._on_listen = on_listen
         self._lock_file: int | None = None
+        self._connections: set[asyncio.Task[Any]] = set()
 
     def lock(self) -> None:
         """Only one relay may serve a SQLite database: a lock file beside the socket says who does."""
@@ -112,10 +113,17 @@ class SocketListener:
             async with server:
                 await server.serve_forever()
         finally:
+            for task in list(self._connections):
+                task.cancel()
+            await asyncio.gather(*self._connections, return_exceptions=True)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path)
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections.add(task)
+            task.add_done_callback(self._connections.discard)
         try:
             line = await reader.readline()
             if not line:
