@@ -31,7 +31,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from ..bootstrap import bootstrap
+from ..bootstrap import bootstrap, ensure_schema
 from ..config import Settings
 from ..persistence.database import create_database_engine, create_session_factory, normalise_url
 from ..persistence.relay_store import RelayProcessUnitOfWork
@@ -61,6 +61,7 @@ class RelayNode:
         self.node_id = node_id or f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.discovery_s = discovery_s
         self.engine = create_database_engine(settings.database_url)
+        ensure_schema(self.engine)  # SchemaNotCurrent names `ocpp-soap db upgrade`
         session_factory = create_session_factory(self.engine)
 
         def uow_factory() -> RelayProcessUnitOfWork:

@@ -27,14 +27,24 @@ from ocpp_soap.persistence.relay_orm import RelayIdRow, RelayLinkRow, RelayOutbo
 from ocpp_soap.relay.node import RelayNode
 from ocpp_soap.simulator.central_system_client import CentralSystemClient, StationLink
 from ocpp_soap.simulator.link import MeterSample, StationProfile
+from ocpp_soap.soap.edge import edge_for_number
 from ocpp_soap.wsgi import create_app
 from tests.conftest import LiveServer
 
 from .back_office import BackOffice
 
-CS_PATH = {"1.5": "/services/centralSystemServiceOcpp15", "1.2": "/services/centralSystemServiceOcpp12"}
 VERSIONS = ("1.2", "1.5")
-"""Every SOAP version a relayed station may speak; a version added to the registry is added here."""
+"""The SOAP versions the relay tests run for. A version added to the registry (``Protocol``) is added here: the
+paths and namespaces below come from its SOAP edge; what a test sends that the version words differently (1.6
+has no Occupied) is said in the test."""
+
+
+def central_system_path(version: str) -> str:
+    return edge_for_number(version).central_system.path
+
+
+def charge_point_namespace(version: str) -> str:
+    return edge_for_number(version).charge_point.namespace
 T = TypeVar("T")
 
 
@@ -137,7 +147,7 @@ class Stations:
     def link(self, version: str, charge_box_id: str, own_url: str = "http://127.0.0.1:9/ChargePointService") -> Station:
         client = self._clients.get(version)
         if client is None:
-            client = self._clients[version] = CentralSystemClient(version, self.gateway_url + CS_PATH[version], timeout=20)
+            client = self._clients[version] = CentralSystemClient(version, self.gateway_url + central_system_path(version), timeout=20)
         return Station(version, client.link(charge_box_id, own_url))
 
     def close(self) -> None:

@@ -19,16 +19,15 @@ from ocpp_soap.persistence.orm import CommandLogRow, MessageLogRow
 from tests.conftest import SHARED
 from tests.e2e.fake_station import FakeStation, official_schema
 
-from .harness import Relayed, eventually
+from .harness import Relayed, charge_point_namespace, eventually
 
-CP = {"1.5": "urn://Ocpp/Cp/2012/06/", "1.2": "urn://Ocpp/Cp/2010/08/"}
 LATER = (datetime.now(UTC) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @pytest.fixture
 def fake(version: str) -> Iterator[FakeStation]:
     wsdl = SHARED / f"ocpp{version.replace('.', '')}_chargepoint.wsdl"
-    station = FakeStation(CP[version], official_schema(wsdl) if wsdl.is_file() else None)
+    station = FakeStation(charge_point_namespace(version), official_schema(wsdl) if wsdl.is_file() else None)
     yield station
     station.stop()
 
@@ -66,7 +65,7 @@ def sent(fake: FakeStation, operation: str) -> etree._Element:
 
 
 def field(fake: FakeStation, version: str, operation: str, name: str) -> str | None:
-    return sent(fake, operation).findtext(f".//{{{CP[version]}}}{name}")
+    return sent(fake, operation).findtext(f".//{{{charge_point_namespace(version)}}}{name}")
 
 
 def test_every_command_both_versions_have(booted: Relayed, version: str, fake: FakeStation) -> None:
@@ -113,7 +112,7 @@ def test_what_only_15_has(booted: Relayed, version: str, fake: FakeStation) -> N
         return
     configuration = result(r, only_15[0])
     assert configuration["configurationKey"] == [{"key": "HeartbeatInterval", "readonly": False, "value": "900"}]
-    asked = sent(fake, "GetConfiguration").findall(f"{{{CP[version]}}}key")
+    asked = sent(fake, "GetConfiguration").findall(f"{{{charge_point_namespace(version)}}}key")
     assert sorted(k.text for k in asked) == ["HeartBeatInterval", "HeartbeatInterval"]  # either spelling
     everything = result(r, call.GetConfiguration())
     assert {"key": "SupportedFeatureProfiles", "readonly": True,

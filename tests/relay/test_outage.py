@@ -13,14 +13,12 @@ from ocpp.v16 import call
 
 from tests.e2e.fake_station import FakeStation
 
-from .harness import Relayed, eventually
-
-CP = {"1.5": "urn://Ocpp/Cp/2012/06/", "1.2": "urn://Ocpp/Cp/2010/08/"}
+from .harness import Relayed, charge_point_namespace, eventually
 
 
 @pytest.fixture
 def fake(version: str) -> Iterator[FakeStation]:
-    station = FakeStation(CP[version], None)
+    station = FakeStation(charge_point_namespace(version), None)
     yield station
     station.stop()
 
@@ -68,7 +66,7 @@ def test_back_office_away_during_a_session(relayed: Relayed, version: str, fake:
     assert mappings[second] == (second, 5001)
     # The back office stops the open session under its own id; the station is sent the id it knows.
     assert office.call("CB1", call.RemoteStopTransaction(transaction_id=5001)).status == "Accepted"
-    assert fake.received[-1].body.findtext(f"{{{CP[version]}}}transactionId") == str(second)
+    assert fake.received[-1].body.findtext(f"{{{charge_point_namespace(version)}}}transactionId") == str(second)
     station.meter(2, second if version == "1.5" else None, 20)
     eventually(lambda: office.messages("CB1", "MeterValues")[-1].payload.get("transactionId") == 5001,
                "readings of the open session under the back office's id")

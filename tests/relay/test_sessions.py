@@ -13,14 +13,12 @@ from ocpp.v16 import call
 from ocpp_soap.persistence.orm import CommandLogRow, MessageLogRow
 from tests.e2e.fake_station import FakeStation
 
-from .harness import Relayed, eventually
-
-CP = {"1.5": "urn://Ocpp/Cp/2012/06/", "1.2": "urn://Ocpp/Cp/2010/08/"}
+from .harness import Relayed, charge_point_namespace, eventually
 
 
 @pytest.fixture
 def fake(version: str) -> Iterator[FakeStation]:
-    station = FakeStation(CP[version], None)
+    station = FakeStation(charge_point_namespace(version), None)
     yield station
     station.stop()
 
@@ -48,7 +46,7 @@ def test_a_session_answered_by_the_back_office(relayed: Relayed, version: str, f
     # The back office stops the session under its id; the station is sent the id it knows (5000 as well).
     assert office.call("CB1", call.RemoteStopTransaction(transaction_id=5000)).status == "Accepted"
     assert fake.received[-1].operation == "RemoteStopTransaction"
-    assert fake.received[-1].body.findtext(f"{{{CP[version]}}}transactionId") == "5000"
+    assert fake.received[-1].body.findtext(f"{{{charge_point_namespace(version)}}}transactionId") == "5000"
     (command,) = relayed.rows(CommandLogRow, charge_box_id="CB1", operation="RemoteStopTransaction")
     assert command.parameters["transactionId"] == local.local_id  # the command log keeps ocpp-soap's id
     station.stop(5000, "TAG1", 2500)
