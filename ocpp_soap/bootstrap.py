@@ -89,6 +89,10 @@ def bootstrap(
         from .soap.outbound.client import SoapStationClient
 
         station_client = SoapStationClient(public_url=settings.public_url, timeout=settings.command_timeout)
+    # Relay mode: a session the back office numbered is named to the station by the id the station was given.
+    from .relay.ids import StationIdClient
+
+    station_client = StationIdClient(station_client, uow_factory)
     # Requests to stations are counted for /metrics by a wrapper, so that handlers stay free of Prometheus.
     # Imported here, not at the top: prometheus_client picks its multiprocess mode when first imported, and
     # `ocpp-soap serve` imports this module in the gunicorn master before it sets PROMETHEUS_MULTIPROC_DIR.

@@ -1,5 +1,6 @@
-"""The ``ocpp-soap`` command: ``serve`` (gunicorn), ``command`` (an operator command toward a station),
-``simulate`` (simulated stations), ``wsdl`` (print a generated WSDL), ``db upgrade | init | status``."""
+"""The ``ocpp-soap`` command: ``serve`` (gunicorn, and the relay when one is configured), ``relay`` (the relay
+to an OCPP 1.6-J back office on its own), ``command`` (an operator command toward a station), ``simulate``
+(simulated stations), ``wsdl`` (print a generated WSDL), ``db upgrade | init | status``."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--worker-class", default=None, help="gunicorn worker class (default: sync)")
     serve.add_argument("--timeout", type=int, default=None, help="seconds before a silent worker is restarted (default 60)")
     serve.add_argument("--config", default=None, help="a gunicorn configuration file (e.g. deploy/gunicorn.conf.py)")
+
+    relay = commands.add_parser("relay", help="run the relay to an OCPP 1.6-J back office (see OCPP_SOAP_RELAY_URL)")
+    relay.add_argument("--new-key", action="store_true", help="print a new key for OCPP_SOAP_RELAY_KEY and exit")
+    relay.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)  # serve's pid: stop with it
 
     wsdl = commands.add_parser("wsdl", help="print the WSDL this gateway serves for a protocol version")
     wsdl.add_argument("version", choices=_versions())
@@ -66,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(settings, args)
+    if args.command == "relay":
+        return _relay(settings, args)
     if args.command == "wsdl":
         from .soap.edge import CENTRAL_SYSTEM, CHARGE_POINT, edge_for_number
         from .soap.wsdl import render_wsdl
@@ -154,6 +161,22 @@ def _versions() -> list[str]:
     return [protocol.number for protocol in Protocol]
 
 
+def _relay(settings: Settings, args: argparse.Namespace) -> int:
+    if args.new_key:
+        from .relay.secrets import new_key
+
+        print(new_key())
+        return 0
+    import logging
+
+    from .logging_setup import configure_logging
+    from .relay.process import run_relay
+
+    configure_logging()
+    logging.getLogger("ocpp").setLevel(logging.WARNING)  # the library logs every frame at INFO
+    return run_relay(settings, parent=args.parent)
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from gunicorn.app.base import Application
 
@@ -205,7 +228,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             # replaced while the database is away would otherwise fail to boot, and gunicorn then stops entirely.
             return create_app(settings, gateway=bootstrap(settings, create_tables=False))
 
-    GatewayServer().run()
+    from .relay.process import EmbeddedRelay, wants_embedded_relay
+
+    relay = EmbeddedRelay().start() if wants_embedded_relay(settings) else None
+    try:
+        GatewayServer().run()
+    finally:
+        if relay is not None:
+            relay.stop()
     return 0
 
 

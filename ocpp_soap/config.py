@@ -14,6 +14,12 @@ DEFAULT_COMMAND_TIMEOUT = 30
 DEFAULT_METRICS_ALLOW = ("127.0.0.1/32", "::1/128")
 DEFAULT_MESSAGE_LOG_DAYS = 7
 DEFAULT_RESEND_WINDOW = 900
+DEFAULT_RELAY_ANSWER_TIMEOUT = 10.0
+DEFAULT_RELAY_COMMAND_TIMEOUT = 25
+DEFAULT_RELAY_LEASE = 15
+DEFAULT_RELAY_PING_INTERVAL = 20
+DEFAULT_RELAY_RECONNECT_MAX = 60
+RELAY_EMBEDDED_CHOICES = ("auto", "on", "off")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -21,6 +27,35 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 class ConfigurationError(ValueError):
     """A setting has a value the gateway cannot start with; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    """Relay mode (``ocpp_soap.relay``): every relayed station appears to an OCPP 1.6-J back office as a charge point.
+
+    ``url`` is the back office's base URL (``ws://`` or ``wss://``); each station connects to ``<url>/<identity>``.
+    Without it only the stations given their own URL through the API are relayed. ``keys`` are Fernet keys for the
+    stored per-station passwords (the first encrypts, every one decrypts: rotation); without them a key is derived
+    from ``OCPP_SOAP_SECRET_KEY`` when that is set, and otherwise passwords cannot be stored.
+    """
+
+    url: str | None = None
+    ca_file: str | None = None
+    answer_timeout: float = DEFAULT_RELAY_ANSWER_TIMEOUT
+    """Seconds a station's Boot/Authorize/Start/Stop/DataTransfer waits for the back office's answer."""
+    command_timeout: int = DEFAULT_RELAY_COMMAND_TIMEOUT
+    """Seconds a back office's command may take at the station before it gets a CALLERROR (its own limit is ~30)."""
+    lease: int = DEFAULT_RELAY_LEASE
+    """Seconds a relay process owns its stations without renewing; a dead one's stations move after this."""
+    ping_interval: int = DEFAULT_RELAY_PING_INTERVAL
+    reconnect_max: int = DEFAULT_RELAY_RECONNECT_MAX
+    """Longest wait, in seconds, between two connection attempts to an unreachable back office (jittered)."""
+    keys: tuple[str, ...] = field(default=(), repr=False)
+    embedded: str = "auto"
+    """Whether ``ocpp-soap serve`` starts a relay process: auto (when a relay URL is set, or a station has its
+    own), on, off (the relay runs on its own: ``ocpp-soap relay``)."""
+    socket: str | None = None
+    """Unix socket between the workers and the relay on SQLite (default: derived from the database file)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +75,7 @@ class Settings:
     message_log_days: int = DEFAULT_MESSAGE_LOG_DAYS
     resend_window: int = DEFAULT_RESEND_WINDOW
     """Seconds during which a request resent with the same wsa:MessageID and body gets the stored answer."""
+    relay: RelaySettings = field(default_factory=RelaySettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +95,7 @@ class Settings:
             secret_key=_token(env, "OCPP_SOAP_SECRET_KEY"),
             message_log_days=_int(env, "OCPP_SOAP_MESSAGE_LOG_DAYS", DEFAULT_MESSAGE_LOG_DAYS, 0, 3650),
             resend_window=_int(env, "OCPP_SOAP_RESEND_WINDOW", DEFAULT_RESEND_WINDOW, 0, 86400),
+            relay=_relay(env),
         )
 
 
@@ -162,3 +199,83 @@ def _networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tu
         return tuple(str(network) for network in parse_networks(raw))
     except ValueError as exc:
         raise ConfigurationError(f"{name}: {exc}") from None
+
+
+def _relay(env: Mapping[str, str]) -> RelaySettings:
+    embedded = (_raw(env, "OCPP_SOAP_RELAY_EMBEDDED") or "auto").lower()
+    if embedded not in RELAY_EMBEDDED_CHOICES:
+        raise ConfigurationError(
+            f"OCPP_SOAP_RELAY_EMBEDDED={embedded!r} is not one of {', '.join(RELAY_EMBEDDED_CHOICES)}"
+        )
+    return RelaySettings(
+        url=relay_url(_raw(env, "OCPP_SOAP_RELAY_URL"), "OCPP_SOAP_RELAY_URL"),
+        ca_file=_readable_file(env, "OCPP_SOAP_RELAY_CA_FILE"),
+        answer_timeout=_seconds(env, "OCPP_SOAP_RELAY_ANSWER_TIMEOUT", DEFAULT_RELAY_ANSWER_TIMEOUT, 0.5, 60.0),
+        command_timeout=_int(env, "OCPP_SOAP_RELAY_COMMAND_TIMEOUT", DEFAULT_RELAY_COMMAND_TIMEOUT, 1, 120),
+        lease=_int(env, "OCPP_SOAP_RELAY_LEASE", DEFAULT_RELAY_LEASE, 3, 300),
+        ping_interval=_int(env, "OCPP_SOAP_RELAY_PING_INTERVAL", DEFAULT_RELAY_PING_INTERVAL, 0, 3600),
+        reconnect_max=_int(env, "OCPP_SOAP_RELAY_RECONNECT_MAX", DEFAULT_RELAY_RECONNECT_MAX, 1, 3600),
+        keys=_fernet_keys(env, "OCPP_SOAP_RELAY_KEY"),
+        embedded=embedded,
+        socket=_raw(env, "OCPP_SOAP_RELAY_SOCKET"),
+    )
+
+
+def relay_url(raw: str | None, name: str) -> str | None:
+    """A back office URL: absolute ``ws://`` or ``wss://`` with a host, no query, fragment or credentials (the
+    station's identity and password make the credentials). Also checks URLs given per station through the API."""
+    if raw is None:
+        return None
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError for a non-numeric or out-of-range port
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={raw!r} is not a valid URL ({exc})") from None
+    if parts.scheme not in {"ws", "wss"} or not parts.hostname:
+        raise ConfigurationError(f"{name}={raw!r} must be an absolute ws:// or wss:// URL such as wss://csms.example.com/ocpp")
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"{name}={raw!r} must not have a query or fragment")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigurationError(f"{name} must not hold credentials; set each station's password through the API")
+    return raw.rstrip("/")
+
+
+def _readable_file(env: Mapping[str, str], name: str) -> str | None:
+    raw = _raw(env, name)
+    if raw is None:
+        return None
+    if not os.path.isfile(raw) or not os.access(raw, os.R_OK):
+        raise ConfigurationError(f"{name}={raw!r} is not a readable file")
+    return raw
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = _raw(env, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a number of seconds") from None
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name}={value:g} is out of range ({low:g}..{high:g})")
+    return value
+
+
+def _fernet_keys(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated Fernet keys (each 32 url-safe base64-encoded bytes: ``ocpp-soap relay --new-key``)."""
+    raw = _raw(env, name)
+    if raw is None:
+        return ()
+    import base64
+    import binascii
+
+    keys = tuple(key.strip() for key in raw.split(",") if key.strip())
+    for position, key in enumerate(keys, 1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:  # never the key itself in the message
+            raise ConfigurationError(f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded bytes)")
+    return keys

@@ -119,8 +119,11 @@ def multiprocess_dir() -> str | None:
     return os.environ.get(MULTIPROC_ENV) or None
 
 
-def exposition(state: Callable[[], StateGauges] | None = None) -> tuple[bytes, str]:
-    """The scrape body and its content type: this process's (or every worker's) counts and the state gauges."""
+def exposition(
+    state: Callable[[], StateGauges] | None = None, collectors: Iterable[Callable[[], Iterable[Any]]] = ()
+) -> tuple[bytes, str]:
+    """The scrape body and its content type: this process's (or every worker's) counts, the state gauges, and
+    what ``collectors`` read at scrape time (metric families, e.g. the relay's from the database)."""
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
     registry = CollectorRegistry(auto_describe=False)
@@ -133,7 +136,20 @@ def exposition(state: Callable[[], StateGauges] | None = None) -> tuple[bytes, s
         registry.register(_Delegate(instruments().registry.collect))
     if state is not None:
         registry.register(_Delegate(lambda: _state_metrics(state)))
+    for collect in collectors:
+        registry.register(_Delegate(_never_failing_collect(collect)))
     return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+def _never_failing_collect(collect: Callable[[], Iterable[Any]]) -> Callable[[], Iterable[Any]]:
+    def collected() -> Iterable[Any]:
+        try:
+            return list(collect())
+        except Exception as exc:  # noqa: BLE001 - a scrape must answer even when the database does not
+            logger.warning("metrics: %s unavailable: %s", getattr(collect, "__name__", "a collector"), type(exc).__name__)
+            return []
+
+    return collected
 
 
 def _state_metrics(state: Callable[[], StateGauges]) -> Iterable[Any]:

@@ -65,6 +65,8 @@ def create_app(
         resend_window_s=settings.resend_window,
         retention_days=settings.message_log_days,
     )
+    from .relay.wiring import relay_tap
+
     endpoints = build_endpoints(
         gateway.bus,
         max_body=settings.max_body,
@@ -72,6 +74,7 @@ def create_app(
         clock=gateway.clock,
         message_log=message_log,
         message_ids=message_ids,
+        tap=relay_tap(settings, gateway.uow_factory, gateway.clock) if gateway.engine is not None else None,
     )
     web = create_webapp(gateway)
     return GatewayApp(gateway, dict(endpoints), web.wsgi_app, message_log)

@@ -82,6 +82,8 @@ from ocpp_soap.operations.shapes import has_shape, is_required
 from ocpp_soap.passwords import MIN_LENGTH as PASSWORD_MIN_LENGTH
 from ocpp_soap.passwords import hash_password, needs_rehash, verify_password
 from ocpp_soap.persistence.database import database_answers
+from ocpp_soap.relay.status import metric_families as relay_metric_families
+from ocpp_soap.relay.status import station_relay
 
 __all__ = [
     "BUILT_IN_ADMIN", "CHARGE_BOX_ID_MAX", "ENVIRON_KEY", "ID_TOKEN_MAX", "PASSWORD_MIN_LENGTH", "SPECS",
@@ -95,7 +97,8 @@ __all__ = [
     "UNREACHABLE_OUTCOMES", "UnknownAccount", "UnknownIdTag", "UnknownReservation", "UnknownStation", "UpdateIdTag",
     "__version__", "address_in", "answer_schema", "authorize", "call_report", "check_username", "database_answers",
     "handle_as", "has_shape", "hash_password", "is_required", "metrics_exposition", "needs_rehash", "parse_networks", "parse_request",
-    "protocol_label", "protocol_operations", "protocol_version", "protocols", "request_schema", "to_jsonable",
+    "protocol_label", "protocol_operations", "protocol_version", "protocols", "relay_metric_families", "request_schema",
+    "station_relay", "to_jsonable",
     "to_wire", "verify_password", "wire_name",
 ]
 

@@ -38,7 +38,7 @@ def scrape() -> Response:
     def state() -> core.StateGauges:
         return _stored_state(gateway.engine, settings.heartbeat_interval)
 
-    body, content_type = core.metrics_exposition(state)
+    body, content_type = core.metrics_exposition(state, [lambda: core.relay_metric_families(gateway.database)])
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
 
 

@@ -16,6 +16,8 @@ from datetime import datetime
 class Direction(enum.StrEnum):
     FROM_STATION = "in"
     TO_STATION = "out"
+    TO_BACK_OFFICE = "bo-out"  # relay mode: a station's message as the OCPP-J CALL sent to the back office
+    FROM_BACK_OFFICE = "bo-in"  # relay mode: a CALL of the back office and the CALLRESULT/CALLERROR it got
 
 
 MAX_LOGGED_TEXT = 64 * 1024

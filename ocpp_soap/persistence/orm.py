@@ -395,3 +395,7 @@ def table_of(row_class: type[Base]) -> Table:
     if not isinstance(table, Table):
         raise TypeError(f"{row_class.__name__} is not mapped to a table")
     return table
+
+
+# The relay's tables live in their own module, on this same metadata (migrations and create_all see them).
+from . import relay_orm  # noqa: E402,F401

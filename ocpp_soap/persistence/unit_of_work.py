@@ -22,6 +22,7 @@ from .repositories import (
     SqlMessageLogRepository,
     SqlMeterValueRepository,
     SqlOperatorActionRepository,
+    SqlRelayRepository,
     SqlReservationRepository,
     SqlStationRepository,
     SqlTransactionRepository,
@@ -43,6 +44,7 @@ class SqlAlchemyUnitOfWork:
     accounts: SqlAccountRepository
     operator_actions: SqlOperatorActionRepository
     charging_profiles: SqlChargingProfileRepository
+    relay: SqlRelayRepository  # the relay's queue and id mappings (ocpp_soap.relay), written in the same transaction
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -66,6 +68,7 @@ class SqlAlchemyUnitOfWork:
         self.accounts = SqlAccountRepository(self.session)
         self.operator_actions = SqlOperatorActionRepository(self.session)
         self.charging_profiles = SqlChargingProfileRepository(self.session)
+        self.relay = SqlRelayRepository(self.session)
         return self
 
     def __exit__(

@@ -56,7 +56,8 @@ def test_every_documented_path_answers(client: FlaskClient, gateway: Gateway) ->
     bodies = {"/api/stations": {"chargeBoxId": "CB2"}, "/api/idtags": {"idTag": "TAG2", "status": "Accepted"},
               "/api/idtags/{idTag}": {"status": "Blocked"}}
     calls = [(path, method) for path, item in DOCUMENT["paths"].items() for method in item]
-    calls.sort(key=lambda call: call[1] == "delete")  # delete last, so that the others find what they need
+    # delete last, so that the others find what they need, and a resource's parts before the resource
+    calls.sort(key=lambda call: (call[1] == "delete", -call[0].count("/") if call[1] == "delete" else 0))
     for path, method in calls:
         url = re.sub(r"\{([^}]+)\}", lambda m: values[m.group(1)], path)
         response = client.open(url, method=method.upper(), headers=AUTH, json=bodies.get(path, {"type": "Soft"}))

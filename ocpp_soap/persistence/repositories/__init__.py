@@ -7,6 +7,7 @@ from .accounts import SqlAccountRepository, SqlOperatorActionRepository
 from .charging_profiles import SqlChargingProfileRepository
 from .id_tags import SqlIdTagRepository
 from .message_log import SqlMessageLogRepository
+from .relay import SqlRelayRepository
 from .station_reports import SqlConnectorRepository, SqlDataTransferRepository
 from .station_state import (
     SqlCommandLogRepository,
@@ -21,5 +22,5 @@ __all__ = [
     "SqlAccountRepository", "SqlOperatorActionRepository", "SqlChargingProfileRepository",
     "SqlCommandLogRepository", "SqlConfigurationRepository", "SqlConnectorRepository", "SqlDataTransferRepository",
     "SqlIdTagRepository", "SqlLocalListRepository", "SqlMessageLogRepository", "SqlMeterValueRepository",
-    "SqlReservationRepository", "SqlStationRepository", "SqlTransactionRepository",
+    "SqlRelayRepository", "SqlReservationRepository", "SqlStationRepository", "SqlTransactionRepository",
 ]

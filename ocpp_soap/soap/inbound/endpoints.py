@@ -18,7 +18,7 @@ from ..edge import edges
 from ..wsdl import WsdlDocument
 from .endpoint import EndpointInfo, SoapEndpoint
 from .message_log import MessageLog
-from .pipeline import CentralSystemVersion, InboundPipeline
+from .pipeline import CentralSystemVersion, InboundPipeline, MessageTap
 
 SHARED_PATH = "/services/CentralSystemService"
 INDEX_NS = "urn:ocpp-soap:service-index"
@@ -33,6 +33,7 @@ def build_endpoints(
     clock: Callable[[], datetime],
     message_log: MessageLog | None = None,
     message_ids: MessageIds = new_message_id,
+    tap: MessageTap | None = None,
 ) -> dict[str, SoapEndpoint]:
     """Path -> endpoint: one per version, plus the shared URL that routes by body namespace."""
     versions = [CentralSystemVersion.of(edge) for edge in edges()]
@@ -40,7 +41,8 @@ def build_endpoints(
     for version in versions:
         edge = version.edge
         pipeline = InboundPipeline(
-            [version], bus, message_log, max_body=max_body, clock=clock, routing=False, message_ids=message_ids
+            [version], bus, message_log, max_body=max_body, clock=clock, routing=False, message_ids=message_ids,
+            tap=tap,
         )
         endpoints[edge.central_system.path] = SoapEndpoint(
             pipeline,
@@ -49,7 +51,7 @@ def build_endpoints(
         )
     numbers = ", ".join(version.edge.number for version in versions)
     shared = InboundPipeline(
-        versions, bus, message_log, max_body=max_body, clock=clock, routing=True, message_ids=message_ids
+        versions, bus, message_log, max_body=max_body, clock=clock, routing=True, message_ids=message_ids, tap=tap
     )
     endpoints[SHARED_PATH] = SoapEndpoint(
         shared,

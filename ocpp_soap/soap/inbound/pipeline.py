@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -79,6 +79,19 @@ class StationRequest:
     origin: StationOrigin
 
 
+class TapExchange(Protocol):
+    def run(self, uow: UnitOfWork, handle: Callable[[Any], Any]) -> Any: ...
+    def committed(self) -> None: ...
+
+
+class MessageTap(Protocol):
+    """Something that joins the handling of station messages (relay mode: ``ocpp_soap.relay.tap``): ``begin``
+    before the transaction (None: not for this message), ``run`` inside it in place of the handler, ``committed``
+    after the commit."""
+
+    def begin(self, message: Any, key: str | None) -> TapExchange | None: ...
+
+
 class InboundPipeline:
     """Handles the requests of one endpoint: a versioned one (one version) or the shared one (every version,
     chosen by the body's namespace)."""
@@ -93,6 +106,7 @@ class InboundPipeline:
         clock: Callable[[], datetime],
         routing: bool,
         message_ids: MessageIds = new_message_id,
+        tap: MessageTap | None = None,
     ) -> None:
         self._versions = {version.namespace: version for version in versions}
         self._only = versions[0] if not routing else None
@@ -101,6 +115,7 @@ class InboundPipeline:
         self._max_body = max_body
         self._clock = clock
         self._message_ids = message_ids
+        self._tap = tap
 
     def __call__(self, http: HttpRequest) -> Reply:
         started = time.perf_counter()
@@ -203,10 +218,13 @@ class InboundPipeline:
         )
         reply: Reply
         events: list[Event] = []
+        exchange = self._tap.begin(message, key) if self._tap is not None else None
         try:
             for attempt in attempts(f"{operation} of {origin.charge_box_id}"):
                 with attempt, self._bus.unit_of_work() as uow:
-                    reply = self._in_transaction(uow, request, message, arrival, key, retried=attempt.number > 1)
+                    reply = self._in_transaction(
+                        uow, request, message, arrival, key, retried=attempt.number > 1, exchange=exchange
+                    )
                     uow.commit()
                     events = list(uow.events)
         except StorageUnavailable as exc:
@@ -221,12 +239,14 @@ class InboundPipeline:
             logger.exception("station %s operation %s message %s failed", origin.charge_box_id, operation,
                              origin.message_id)
             raise internal_fault() from None
+        if exchange is not None:
+            exchange.committed()
         self._bus.publish_all(events)
         return reply
 
     def _in_transaction(
         self, uow: UnitOfWork, request: StationRequest, message: Any, arrival: Arrival, key: str | None,
-        *, retried: bool,
+        *, retried: bool, exchange: TapExchange | None = None,
     ) -> Reply:
         origin, operation = request.origin, request.operation
         if retried and key is not None and self._log is not None:
@@ -242,7 +262,10 @@ class InboundPipeline:
                     operation.name, origin.charge_box_id, origin.message_id, replayed=True,
                 )
         try:
-            result = self._bus.handle(message, uow)
+            if exchange is not None:
+                result = exchange.run(uow, lambda command: self._bus.handle(command, uow))
+            else:
+                result = self._bus.handle(message, uow)
         except DomainError as error:
             raise fault_from_domain_error(error) from None
         version = request.version

@@ -1,0 +1,66 @@
+"""What the relay needs from storage and from the channel to the relay process, stated as protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..domain.ports import UnitOfWork
+from .model import IdKind, IdMapping, OutboxEntry, RelayConfig
+
+
+class RelayRepository(Protocol):
+    def append(self, entries: Iterable[OutboxEntry]) -> None: ...
+    def queue_length(self, charge_box_id: str) -> int: ...
+    def wake(self, charge_box_id: str) -> None: ...
+    def count(self, operation: str, outcome: str, amount: int = 1) -> None: ...
+    def map_ids(self, mapping: IdMapping, now: datetime) -> None: ...
+    def mapping(self, kind: IdKind, local_id: int) -> IdMapping | None: ...
+    def local_for_station_id(self, kind: IdKind, charge_box_id: str, station_id: int) -> int | None: ...
+    def local_for_csms_id(self, kind: IdKind, charge_box_id: str, csms_id: int) -> int | None: ...
+    def set_csms_id(self, kind: IdKind, local_id: int, csms_id: int) -> None: ...
+    def station_id_in_use(self, charge_box_id: str, station_id: int) -> bool: ...
+    def connector_status(self, charge_box_id: str, connector_id: int) -> str | None: ...
+    def connector_statuses(self, charge_box_id: str) -> dict[int, tuple[str, str]]: ...
+    def set_connector_status(
+        self, charge_box_id: str, connector_id: int, status: str, error_code: str, at: datetime
+    ) -> None: ...
+    def config(self, charge_box_id: str) -> RelayConfig | None: ...
+    def configs(self) -> list[RelayConfig]: ...
+    def put_config(self, config: RelayConfig) -> None: ...
+    def delete_config(self, charge_box_id: str) -> None: ...
+
+
+class RelayUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also holds the relay's records (the SQL one does: ``uow.relay``)."""
+
+    @property
+    def relay(self) -> RelayRepository: ...
+
+
+@dataclass(frozen=True)
+class AskReply:
+    """What the relay process said to a worker's question: the back office's answer, or why there is none."""
+
+    answer: dict[str, Any] | None = None
+    why: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None
+
+
+class Asker(Protocol):
+    """A worker's end of the channel to the relay processes."""
+
+    def ask(
+        self, charge_box_id: str, action: str, payload: dict[str, Any], key: str, timeout: float
+    ) -> AskReply:
+        """Have the owning relay send the message now and wait at most ``timeout`` seconds for the answer."""
+        ...
+
+    def nudge(self, charge_box_id: str) -> None:
+        """After a commit that queued messages: tell the relay (channels whose wake-up is not transactional)."""
+        ...
