@@ -108,6 +108,7 @@ def bootstrap(
             "clock": clock,
             "auto_accept": settings.auto_accept,
             "heartbeat_interval": settings.heartbeat_interval,
+            "default_relay_url": settings.relay.url,
             "data_transfer_registry": registry,
             "station_client": station_client,
             "reachability": Reachability(),

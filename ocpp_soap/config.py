@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from .relay.model import back_office_url
+
 DEFAULT_DATABASE_URL = "sqlite:///ocpp-soap.sqlite3"
 DEFAULT_HEARTBEAT_INTERVAL = 900
 DEFAULT_MAX_BODY = 1024 * 1024
@@ -222,22 +224,14 @@ def _relay(env: Mapping[str, str]) -> RelaySettings:
 
 
 def relay_url(raw: str | None, name: str) -> str | None:
-    """A back office URL: absolute ``ws://`` or ``wss://`` with a host, no query, fragment or credentials (the
-    station's identity and password make the credentials). Also checks URLs given per station through the API."""
+    """``OCPP_SOAP_RELAY_URL``, checked as a station's own URL is (:func:`relay.model.back_office_url`)."""
     if raw is None:
         return None
     try:
-        parts = urlsplit(raw)
-        parts.port  # noqa: B018 - raises ValueError for a non-numeric or out-of-range port
+        return back_office_url(raw)
     except ValueError as exc:
-        raise ConfigurationError(f"{name}={raw!r} is not a valid URL ({exc})") from None
-    if parts.scheme not in {"ws", "wss"} or not parts.hostname:
-        raise ConfigurationError(f"{name}={raw!r} must be an absolute ws:// or wss:// URL such as wss://csms.example.com/ocpp")
-    if parts.query or parts.fragment:
-        raise ConfigurationError(f"{name}={raw!r} must not have a query or fragment")
-    if parts.username is not None or parts.password is not None:
-        raise ConfigurationError(f"{name} must not hold credentials; set each station's password through the API")
-    return raw.rstrip("/")
+        shown = name if "@" in raw else f"{name}={raw!r}"  # a URL with credentials is not repeated in a log line
+        raise ConfigurationError(f"{shown}: {exc}") from None
 
 
 def _readable_file(env: Mapping[str, str], name: str) -> str | None:

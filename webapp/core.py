@@ -12,6 +12,7 @@ from functools import cache
 from ocpp_soap import __version__
 from ocpp_soap.attribution import handle_as
 from ocpp_soap.bootstrap import Gateway
+from ocpp_soap.config import Settings
 from ocpp_soap.domain.errors import (
     AccountConflict,
     AlreadyExists,
@@ -59,8 +60,10 @@ from ocpp_soap.domain.operator_commands import (
     NoteTokenUsed,
     RegisterStation,
     RejectStation,
+    RelayStation,
     RevokeApiToken,
     SetTimeZone,
+    StopRelayingStation,
     StoreGeneratedApiToken,
     StoreSecret,
     UpdateIdTag,
@@ -82,8 +85,10 @@ from ocpp_soap.operations.shapes import has_shape, is_required
 from ocpp_soap.passwords import MIN_LENGTH as PASSWORD_MIN_LENGTH
 from ocpp_soap.passwords import hash_password, needs_rehash, verify_password
 from ocpp_soap.persistence.database import database_answers
-from ocpp_soap.relay.status import metric_families as relay_metric_families
-from ocpp_soap.relay.status import station_relay
+from ocpp_soap.relay.metrics import metric_families as relay_metric_families
+from ocpp_soap.relay.secrets import PASSWORD_MAX as RELAY_PASSWORD_MAX
+from ocpp_soap.relay.secrets import NoKey as RelayPasswordsNotStorable
+from ocpp_soap.relay.secrets import PasswordBox
 
 __all__ = [
     "BUILT_IN_ADMIN", "CHARGE_BOX_ID_MAX", "ENVIRON_KEY", "ID_TOKEN_MAX", "PASSWORD_MIN_LENGTH", "SPECS",
@@ -98,7 +103,8 @@ __all__ = [
     "__version__", "address_in", "answer_schema", "authorize", "call_report", "check_username", "database_answers",
     "handle_as", "has_shape", "hash_password", "is_required", "metrics_exposition", "needs_rehash", "parse_networks", "parse_request",
     "protocol_label", "protocol_operations", "protocol_version", "protocols", "relay_metric_families", "request_schema",
-    "station_relay", "to_jsonable",
+    "RELAY_PASSWORD_MAX", "RelayPasswordsNotStorable", "RelayStation", "StopRelayingStation", "seal_relay_password",
+    "to_jsonable",
     "to_wire", "verify_password", "wire_name",
 ]
 
@@ -138,3 +144,9 @@ def protocol_operations(protocol: Protocol | str | None) -> tuple[str, ...]:
     if known is None:
         return ()
     return tuple(operation for operation in sorted(SPECS) if operation in known.operator_operations)
+
+
+def seal_relay_password(settings: Settings, password: str) -> str:
+    """A station's relay password encrypted for storage (the relay must send it, so it cannot be hashed); raises
+    :class:`RelayPasswordsNotStorable` when no key is configured."""
+    return PasswordBox.from_settings(settings).seal(password)

@@ -1,8 +1,9 @@
 """Operator commands on the central system's own records: register, accept, reject and delete stations; create,
 update and delete id tags (handlers in ``handlers/registration.py``); operator accounts, their API tokens, the
-secrets the workers share and the record of who changed what (handlers in ``handlers/accounts.py``). Plain
-values, named as imperatives. Passwords never travel in a command: the front end hashes them and commands carry
-the hash."""
+secrets the workers share and the record of who changed what (handlers in ``handlers/accounts.py``); a station's
+relay to an OCPP 1.6-J back office (``handlers/relay_settings.py``). Plain values, named as imperatives. Passwords
+never travel in clear in a command: the front end hashes an account's and encrypts a station's relay password (the
+relay must send that one), and commands carry the result."""
 
 from __future__ import annotations
 
@@ -145,7 +146,28 @@ class RecordOperatorAction(Command):
     action: OperatorAction
 
 
-SECRET_FIELDS = frozenset({"password_hash", "expected_hash", "token_hash", "value"})
+@dataclass(frozen=True)
+class RelayStation(Command):
+    """Relay the station to the OCPP 1.6-J back office at ``url`` (None: the default, ``OCPP_SOAP_RELAY_URL``).
+
+    ``sealed_password`` is the station's HTTP Basic password toward the back office, encrypted by the front end
+    (``relay.secrets.PasswordBox``); None: no password. With ``keep_password`` the stored one stays, whatever
+    ``sealed_password`` says."""
+
+    charge_box_id: str
+    url: str | None = None
+    sealed_password: str | None = None
+    keep_password: bool = True
+
+
+@dataclass(frozen=True)
+class StopRelayingStation(Command):
+    """Stop relaying the station, whatever the default URL says; its queued messages stay, unsent."""
+
+    charge_box_id: str
+
+
+SECRET_FIELDS = frozenset({"password_hash", "expected_hash", "token_hash", "value", "sealed_password"})
 
 
 def describe(command: Command) -> tuple[str, str | None, dict[str, Any]]:

@@ -17,6 +17,7 @@ from . import (
     authorization,
     data_transfer,
     registration,
+    relay_settings,
     smart_charging,  # noqa: F401  (registers what the 1.6 smart-charging requests prepare and follow)
     station_requests,
     stations,
@@ -36,6 +37,7 @@ COMMAND_HANDLERS: dict[type[Command], Callable[..., Any]] = {
     messages.ReceiveDataTransfer: data_transfer.receive_data_transfer,
     **registration.HANDLERS,
     **accounts.HANDLERS,
+    **relay_settings.HANDLERS,
 }
 
 OWN_TRANSACTION_HANDLERS: dict[type[Command], Callable[..., Any]] = {

@@ -14,6 +14,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
@@ -21,6 +22,24 @@ INT64_MAX = 2**63 - 1
 ANSWERED_ACTIONS = frozenset({"Authorize", "BootNotification", "DataTransfer", "StartTransaction", "StopTransaction"})
 """Station messages whose answer matters to the station: answered with the back office's answer when it comes in
 time. Every other station message is answered at once by ocpp-soap and forwarded."""
+
+
+def back_office_url(raw: str) -> str:
+    """A back office's base URL, checked: absolute ``ws://`` or ``wss://`` with a host, no query, fragment or
+    credentials (the station's identity and password make the credentials); without a trailing slash. Raises
+    ValueError saying what is wrong."""
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError for a non-numeric or out-of-range port
+    except ValueError as exc:
+        raise ValueError(f"not a valid URL ({exc})") from None
+    if parts.scheme not in {"ws", "wss"} or not parts.hostname:
+        raise ValueError("expected an absolute ws:// or wss:// URL such as wss://csms.example.com/ocpp")
+    if parts.query or parts.fragment:
+        raise ValueError("a back office URL has no query or fragment")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("a back office URL holds no credentials: each station's password is set on its own")
+    return raw.rstrip("/")
 
 
 class IdKind(enum.StrEnum):

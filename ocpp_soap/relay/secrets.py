@@ -19,6 +19,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from ..config import Settings
 
 HKDF_INFO = b"ocpp-soap relay station passwords v1"
+PASSWORD_MAX = 40
+"""OCPP 1.6 security profiles 1 and 2: AuthorizationKey, a password of 16 to 40 characters (shorter ones are
+accepted, since back offices on profile 1 set their own rules)."""
 
 
 class NoKey(Exception):

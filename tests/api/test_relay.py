@@ -19,11 +19,15 @@ KEY = new_key()
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def relay_settings() -> RelaySettings:
+    return RelaySettings(url="wss://csms.example.com/ocpp", keys=(KEY,))
+
+
+@pytest.fixture
+def settings(database_url: str, relay_settings: RelaySettings) -> Settings:
     from .conftest import TOKEN
 
-    return Settings(database_url=database_url, api_token=TOKEN, relay=RelaySettings(url="wss://csms.example.com/ocpp",
-                                                                                     keys=(KEY,)))
+    return Settings(database_url=database_url, api_token=TOKEN, relay=relay_settings)
 
 
 def stored(gateway: Gateway, charge_box_id: str) -> RelayStationRow | None:
@@ -57,6 +61,10 @@ def test_its_own_url_and_password(client: FlaskClient, gateway: Gateway) -> None
     assert client.put("/api/stations/CB1/relay", headers=AUTH, json={"url": None}).json["hasPassword"] is True
     shown = client.put("/api/stations/CB1/relay", headers=AUTH, json={"password": None}).json
     assert (shown["hasPassword"], shown["source"]) == (False, "default")
+    # Each change is in the activity log with its author, never with the password, clear or encrypted.
+    activity = client.get("/api/activity", headers=AUTH, query_string={"target": "CB1"}).json["items"]
+    assert [item["action"] for item in activity][:3] == ["RelayStation"] * 3, activity
+    assert "s3cret" not in str(activity) and row.password not in str(activity) and "sealed" not in str(activity)
 
 
 def test_stop_relaying(client: FlaskClient, gateway: Gateway) -> None:
@@ -64,6 +72,7 @@ def test_stop_relaying(client: FlaskClient, gateway: Gateway) -> None:
     assert client.delete("/api/stations/CB1/relay", headers=AUTH).status_code == 204
     relay = client.get("/api/stations/CB1/relay", headers=AUTH).json
     assert (relay["relayed"], relay["source"], relay["url"]) == (False, "off", None)
+    assert client.get("/api/stations/CB1", headers=AUTH).json["relay"] == relay
     assert client.put("/api/stations/CB1/relay", headers=AUTH, json={}).json["relayed"] is True
 
 
@@ -99,9 +108,9 @@ def test_no_key_no_password(client: FlaskClient, gateway: Gateway) -> None:
     assert stored(gateway, "CB1") is None
 
 
+@pytest.mark.parametrize("relay_settings", [RelaySettings(keys=(KEY,))])
 def test_no_default_url(client: FlaskClient, gateway: Gateway) -> None:
     add_station(gateway, "CB1")
-    gateway.settings = replace(gateway.settings, relay=RelaySettings())
     assert client.get("/api/stations/CB1/relay", headers=AUTH).json["relayed"] is False
     answer = client.put("/api/stations/CB1/relay", headers=AUTH, json={})
     assert answer.status_code == 422 and answer.json["error"]["field"] == "url"

@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from webapp import context, core, settle
 from webapp.readmodel import accounts as stored_accounts
 
-from . import accounts, commands, records, stations, transactions  # noqa: F401 - they declare the routes
+from . import accounts, commands, records, relay, stations, transactions  # noqa: F401 - they declare the routes
 from .blueprint import PREFIX, Answer, bp, route
 from .routing import ApiError, error_response, from_domain, json_response
 

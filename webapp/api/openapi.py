@@ -15,7 +15,7 @@ from .routing import ROUTES, Answer, Route
 from .schemas import ErrorAnswer
 
 REF = "#/components/schemas/{model}"
-TAGS = ["Stations", "Commands", "Transactions", "Id tags", "Reservations", "Message log", "Accounts", "API"]
+TAGS = ["Stations", "Commands", "Transactions", "Id tags", "Reservations", "Message log", "Relay", "Accounts", "API"]
 """The order the document (and the API page) lists routes in."""
 JSON = "application/json"
 DESCRIPTION = (

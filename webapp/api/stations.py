@@ -32,7 +32,8 @@ def list_stations(query: StationQuery) -> StationPage:
 
 
 def _station(charge_box_id: str) -> rm.StationDetail:
-    found = rm.station(context.engine(), charge_box_id, context.online_since())
+    found = rm.station(context.engine(), charge_box_id, context.online_since(),
+                       context.gateway().settings.relay.url)
     if found is None:
         raise not_found("station")
     return found

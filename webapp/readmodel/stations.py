@@ -30,6 +30,7 @@ from webapp import core
 from webapp.core import protocol_label
 
 from .base import Listing, Page, Time, Value, aware, paged
+from .relay import StationRelay, station_relay
 
 UNREACHABLE_OUTCOMES = tuple(sorted(str(outcome) for outcome in core.UNREACHABLE_OUTCOMES))
 """Command outcomes that say the station's address does not take calls: the reachability memory's own set."""
@@ -90,6 +91,7 @@ class StationDetail(StationItem):
     diagnostics_status: str | None = Field(description="Last DiagnosticsStatusNotification")
     diagnostics_status_at: Time | None = Field(description="When that came")
     last_failed_call_at: Time | None = Field(description="When the last call to its current address failed to connect or timed out, while that mark stands")
+    relay: StationRelay = Field(description="Its relay to the OCPP 1.6-J back office (relay mode)")
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,8 @@ def _item_fields(row: Any, online_since: datetime, connectors: list[Connector]) 
 BOOT_FIELDS = tuple(BootDetails.model_fields)
 
 
-def station(engine: Engine, charge_box_id: str, online_since: datetime) -> StationDetail | None:
+def station(engine: Engine, charge_box_id: str, online_since: datetime, relay_url: str | None) -> StationDetail | None:
+    """One station; ``relay_url`` is the default back office's (``OCPP_SOAP_RELAY_URL``), for its ``relay``."""
     with engine.connect() as connection:
         row = connection.execute(select(*_columns()).where(StationRow.charge_box_id == charge_box_id)).first()
         if row is None:
@@ -241,7 +244,14 @@ def station(engine: Engine, charge_box_id: str, online_since: datetime) -> Stati
         diagnostics_status=row.diagnostics_status,
         diagnostics_status_at=aware(row.diagnostics_status_at),
         last_failed_call_at=aware(row.failed_call_at),
+        relay=station_relay(engine, relay_url, charge_box_id),
     )
+
+
+def station_exists(engine: Engine, charge_box_id: str) -> bool:
+    with engine.connect() as connection:
+        return connection.execute(
+            select(StationRow.charge_box_id).where(StationRow.charge_box_id == charge_box_id)).first() is not None
 
 
 def count_online(engine: Engine, online_since: datetime) -> int:

@@ -61,7 +61,8 @@ def register() -> ResponseReturnValue:
 
 
 def _station(charge_box_id: str) -> stations.StationDetail:
-    found = stations.station(context.engine(), charge_box_id, context.online_since())
+    found = stations.station(context.engine(), charge_box_id, context.online_since(),
+                       context.gateway().settings.relay.url)
     if found is None:
         abort(404, description=f"No station {charge_box_id!r} is known.")
     return found

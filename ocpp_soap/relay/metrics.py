@@ -1,5 +1,5 @@
-"""What operators see of relay mode, read straight from the database: per station (the API's
-``GET /api/stations/{id}`` and ``/relay``, the web app's station page) and for the whole gateway (/metrics)."""
+"""The relay's part of /metrics, read from what every relay process wrote (a station's relay as operators see it
+is the web app's read model: ``webapp/readmodel/relay.py``)."""
 
 from __future__ import annotations
 
@@ -15,49 +15,8 @@ from ..persistence.relay_orm import (
     RelayLinkRow,
     RelayNodeRow,
     RelayOutboxRow,
-    RelayStationRow,
 )
 from .model import OutboxState
-
-
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-
-
-def station_relay(engine: Engine, default_url: str | None, charge_box_id: str) -> dict[str, Any]:
-    """One station's relay: whether it is relayed and where to (never its password), whether its socket is
-    connected and since when, which relay process owns it, how many messages wait, the last error."""
-    with Session(engine) as session:
-        config = session.get(RelayStationRow, charge_box_id)
-        link = session.get(RelayLinkRow, charge_box_id)
-        queued = session.scalar(select(func.count()).select_from(RelayOutboxRow).where(
-            RelayOutboxRow.charge_box_id == charge_box_id, RelayOutboxRow.state == OutboxState.QUEUED.value)) or 0
-        failed = session.scalar(select(func.count()).select_from(RelayOutboxRow).where(
-            RelayOutboxRow.charge_box_id == charge_box_id, RelayOutboxRow.state == OutboxState.FAILED.value)) or 0
-        alive = set(session.scalars(select(RelayNodeRow.node_id).where(RelayNodeRow.expires_at > datetime.now(UTC))))
-    if config is None:
-        url, source = default_url, ("default" if default_url else None)
-    elif not config.enabled:
-        url, source = None, "off"
-    else:
-        url, source = config.url or default_url, ("station" if config.url else "default")
-    owner = link.owner_node if link is not None and link.owner_node in alive else None
-    return {
-        "relayed": url is not None,
-        "url": url,
-        "source": source,
-        "hasPassword": bool(config is not None and config.password),
-        "connected": bool(link is not None and link.connected and owner is not None),
-        "since": _iso(link.state_since) if link is not None else None,
-        "owner": owner,
-        "registration": link.registration if link is not None else None,
-        "queueLength": int(queued),
-        "failedMessages": int(failed),
-        "lastError": link.last_error if link is not None else None,
-        "lastErrorAt": _iso(link.last_error_at) if link is not None else None,
-    }
 
 
 def metric_families(engine: Engine) -> Iterable[Any]:
