@@ -42,7 +42,7 @@ from ocpp_soap.wsgi import create_app
 from tests.helpers import CS12, CS15, CS16, SOAP11, SOAP12, WSA
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
-DEADLINE_S = 1.0
+DEADLINE_S = 2.0
 MAX_BODY = 64 * 1024
 EXAMPLES = int(os.environ.get("OCPP_SOAP_FUZZ_EXAMPLES", "0") or 0)
 
