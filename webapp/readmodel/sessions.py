@@ -3,6 +3,11 @@ session, live power), refused starts apart, one session with its meter values, a
 
 A start the gateway answered with anything but Accepted (ConcurrentTx, Invalid, Blocked, Expired) is a
 *refused start*: stored, because the station's StopTransaction must find it, but not a charging session.
+
+A 1.6 station may send a measurand per phase (``phase`` L1, L2, L3, ...) beside the overall value, in the same
+reading. A session's energy so far, its power and its chart take the overall values only (no phase): a phase's
+register is part of the total, and neither it nor a sum of phases stands for it. The session's energy itself is
+``meterStop - meterStart`` from Start/StopTransaction, which phases do not touch.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import Engine, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, func, or_, select
 
 from ocpp_soap.persistence.orm import MeterValueRow, TransactionRow
 
@@ -26,6 +31,14 @@ POWER = "Power.Active.Import"
 SOC = "SoC"
 SUPERSEDED = "SupersededByNewStart"
 MAX_CHART_POINTS = 500
+PHASE = MeterValueRow.__table__.c.get("phase")
+"""The column of 1.6's phase of a sampled value, where the schema has one (it comes with the 1.6 version): without
+it, no value is per phase."""
+
+
+def _overall(kind: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``kind`` and no phase: the overall value, never one phase's."""
+    return kind if PHASE is None else and_(kind, PHASE.is_(None))
 
 
 class SessionStatus(enum.StrEnum):
@@ -63,7 +76,8 @@ class MeterValueItem(Value):
     unit: str | None = Field(description="Unit (Wh, kWh, W, kW, ...)")
     context: str | None = Field(description="Why it was sampled (Sample.Periodic, Transaction.Begin, ...)")
     format: str | None = Field(description="Raw or SignedData")
-    location: str | None = Field(description="Where it was measured (Outlet, Inlet, Body)")
+    location: str | None = Field(description="Where it was measured (Outlet, Inlet, Body; 1.6 also Cable, EV)")
+    phase: str | None = Field(None, description="1.6: the phase it was measured on (L1, L2-N, ...); null for the overall value and for versions without phases")
     source: str = Field(description="MeterValues, or StopTransaction for its transactionData")
 
 
@@ -86,7 +100,9 @@ TRANSACTION_COLUMNS = (
     "transactionId", "chargeBoxId", "connectorId", "idTag", "startStatus", "startedAt", "meterStart",
     "reservationId", "stoppedAt", "meterStop", "stopIdTag", "stopReason", "energyWh",
 )
-METER_VALUE_COLUMNS = ("timestamp", "connectorId", "value", "measurand", "unit", "context", "format", "location", "source")
+METER_VALUE_COLUMNS = (
+    "timestamp", "connectorId", "value", "measurand", "unit", "phase", "context", "format", "location", "source",
+)
 
 
 def _query(where: TransactionFilter) -> Select[Any]:
@@ -164,10 +180,11 @@ def _fields(row: Any, live: tuple[float | None, float | None] | None) -> dict[st
 
 
 def _latest(measurands: tuple[str | None, ...], ids: list[int]) -> Any:
-    """Each transaction's newest reading of one of ``measurands`` (None: no measurand, i.e. energy in 1.2)."""
+    """Each transaction's newest overall reading (none of a phase) of one of ``measurands`` (None: no measurand,
+    i.e. energy in 1.2)."""
     named = [m for m in measurands if m is not None]
-    kind = or_(MeterValueRow.measurand.in_(named), MeterValueRow.measurand.is_(None)) if None in measurands \
-        else MeterValueRow.measurand.in_(named)
+    kind = _overall(or_(MeterValueRow.measurand.in_(named), MeterValueRow.measurand.is_(None)) if None in measurands
+                    else MeterValueRow.measurand.in_(named))
     newest = (
         select(MeterValueRow.transaction_id, func.max(MeterValueRow.timestamp).label("at"))
         .where(MeterValueRow.transaction_id.in_(ids), kind)
@@ -229,7 +246,7 @@ def _meter_values_query(transaction_id: int) -> Select[Any]:
 def _meter_value(v: Any) -> MeterValueItem:
     return MeterValueItem(
         timestamp=aware(v.timestamp), connector_id=v.connector_id, value=v.value, measurand=v.measurand, unit=v.unit,
-        context=v.context, format=v.format, location=v.location, source=v.source,
+        context=v.context, format=v.format, location=v.location, phase=v._mapping.get("phase"), source=v.source,
     )
 
 
@@ -252,11 +269,12 @@ class Series:
 
 def series(engine: Engine, transaction_id: int, measurands: tuple[str | None, ...],
            max_points: int = MAX_CHART_POINTS) -> Series:
-    """A session's readings of ``measurands`` in time order, in Wh/W (or as sent for SoC), thinned in the database
-    to at most ``max_points`` (every n-th reading, first and last kept)."""
+    """A session's readings of ``measurands`` in time order, in Wh/W (or as sent for SoC), the overall values only
+    (none of a phase), thinned in the database to at most ``max_points`` (every n-th reading, first and last
+    kept)."""
     named = [m for m in measurands if m is not None]
-    kind = or_(MeterValueRow.measurand.in_(named), MeterValueRow.measurand.is_(None)) if None in measurands \
-        else MeterValueRow.measurand.in_(named)
+    kind = _overall(or_(MeterValueRow.measurand.in_(named), MeterValueRow.measurand.is_(None)) if None in measurands
+                    else MeterValueRow.measurand.in_(named))
     which = and_(MeterValueRow.transaction_id == transaction_id, kind)
     with engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(MeterValueRow).where(which)).scalar_one()
