@@ -243,7 +243,7 @@ def step_chart(periods: list[tuple[int, float | None, int | None]], start: datet
                zone: tzinfo) -> StepChart:
     """The limit over ``duration`` seconds from ``start``: ``periods`` are (start_period in seconds, limit or None,
     numberPhases) in order, ``unit`` "A" or "W" (W is drawn as kW)."""
-    duration = max(duration, 1.0, *(float(p[0]) + 1 for p in periods)) if periods else max(duration, 1.0)
+    duration = max(duration, 1.0)  # periods starting after the window are left out
     shown_unit, factor = ("kW", 0.001) if unit == "W" else (unit, 1.0)
     left, top, right, bottom = STEP_LEFT, STEP_TOP, STEP_WIDTH - STEP_RIGHT, STEP_HEIGHT - STEP_BOTTOM
     steps: list[Step] = []
