@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,7 +41,26 @@ FROM_STATION = core.Direction.FROM_STATION.value
 TRIGGERABLE = frozenset(trigger.value for trigger in core.MessageTrigger)
 """The operations a TriggerMessage can ask for: the only messages that may have been triggered."""
 
-ProfileJson = Annotated[dict[str, Any], WithJsonSchema(core.charging_profile_schema())]
+ProfileJson = Annotated[dict[str, Any],
+                        WithJsonSchema({"allOf": [{"$ref": "#/components/schemas/ChargingProfile"}]})]
+"""A charging profile under its OCPP names, as the station was sent it; its schema is :func:`profile_schemas`' (the
+API document's components: ``allOf``, because pydantic would look a bare ``$ref`` up among its own models)."""
+
+
+def profile_schemas() -> dict[str, dict[str, Any]]:
+    """The schemas of a charging profile, its schedule and a period, each field described (from SetChargingProfile's
+    operation spec), one per object so that the API document and its page can name and link them."""
+    profile = copy.deepcopy(core.charging_profile_schema())
+    schedule = profile["properties"]["chargingSchedule"]
+    periods = schedule["properties"]["chargingSchedulePeriod"]
+    period = periods.pop("items")
+    periods["items"] = {"$ref": "#/components/schemas/ChargingSchedulePeriod"}
+    profile["properties"]["chargingSchedule"] = {"$ref": "#/components/schemas/ChargingSchedule",
+                                                 "description": schedule.pop("description", "The schedule")}
+    profile["description"] = "A charging profile (OCPP 1.6) under its OCPP names"
+    schedule["description"] = "A charging schedule: its periods, their unit, when and how long it runs"
+    period["description"] = "One period of a schedule: from startPeriod on, at most limit"
+    return {"ChargingProfile": profile, "ChargingSchedule": schedule, "ChargingSchedulePeriod": period}
 
 
 # -- charging profiles -------------------------------------------------------------------------------------------
