@@ -278,3 +278,16 @@ def test_a_composite_schedule_s_page_draws_it(admin: FlaskClient, station_client
     tree = page(admin, f"/stations/{STATION}")
     assert _periods(tree, "reported-schedule") == ["11.04 kW"]
     assert tree.xpath('//section[@id="planned-schedule"]//option[@selected]/@value') == ["2"]
+
+
+def test_a_1_6_station_without_profiles_says_so(admin: FlaskClient, gateway: Gateway,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    add_station(gateway, "CB16-NEW", protocol=protocol_16(monkeypatch), address=ADDRESS)
+    tree = page(admin, "/stations/CB16-NEW")
+    assert texts(tree, '//p[@id="no-charging-profiles"]') == [
+        "No charging profile stored: SetChargingProfile (below) installs one."]
+    assert texts(tree, '//section[@id="reported-schedule"]/p[1]') == [
+        "The station has not reported a composite schedule yet."]
+    assert _periods(tree, "planned-schedule") == ["no limit"]  # nothing stored limits it
+    assert tree.xpath('//svg[@id="planned-chart"]//rect[@class="unlimited"]')
+    assert tree.xpath('//section[@id="planned-schedule"]//option/@value') == ["0"]  # no connector known yet
