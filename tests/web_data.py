@@ -5,6 +5,7 @@ charging), a reservation, logged messages; and operator accounts."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from ocpp_soap.bootstrap import Gateway
@@ -78,3 +79,56 @@ def fleet(gateway: Gateway) -> dict[str, Any]:
     add_message(gateway, "CB-ALPHA", "Heartbeat")
     add_message(gateway, "CB-BRAVO", "StatusNotification", outcome="sender-fault")
     return {"open": open_id, "done": done_id, "short": short_id}
+
+
+def smart_charging(gateway: Gateway, charge_box_id: str, now: datetime | None = None) -> dict[str, int]:
+    """What an OCPP 1.6 station's smart charging leaves stored: three charging profiles (a station-wide maximum,
+    a default on connector 1 that a second one at a higher level overrides for an hour), a GetCompositeSchedule
+    the station answered, and an accepted TriggerMessage with the StatusNotification it made the station send."""
+    from ocpp_soap.domain import station_requests as sr
+    from ocpp_soap.domain.message_log import Direction
+    from ocpp_soap.domain.model import (
+        ChargingProfile,
+        ChargingProfileKind,
+        ChargingProfilePurpose,
+        ChargingRateUnit,
+        ChargingSchedule,
+        ChargingSchedulePeriod,
+        InstalledChargingProfile,
+    )
+    from tests.api.conftest import add_message
+
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    start = now.replace(minute=0, second=0)
+    profiles = [
+        (0, ChargingProfile(1, 0, ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, ChargingProfileKind.ABSOLUTE,
+                            ChargingSchedule(ChargingRateUnit.A, (ChargingSchedulePeriod(0, Decimal(32)),
+                                                                  ChargingSchedulePeriod(6 * 3600, Decimal("20.5"))),
+                                             start_schedule=start))),
+        (1, ChargingProfile(2, 0, ChargingProfilePurpose.TX_DEFAULT_PROFILE, ChargingProfileKind.RELATIVE,
+                            ChargingSchedule(ChargingRateUnit.A, (ChargingSchedulePeriod(0, Decimal(16)),)))),
+        (1, ChargingProfile(3, 1, ChargingProfilePurpose.TX_DEFAULT_PROFILE, ChargingProfileKind.ABSOLUTE,
+                            ChargingSchedule(ChargingRateUnit.W, (ChargingSchedulePeriod(0, Decimal(7360), 1),),
+                                             duration=3600, start_schedule=start + timedelta(hours=2)),
+                            valid_to=start + timedelta(days=2))),
+    ]
+    with gateway.uow_factory() as uow:
+        for connector_id, profile in profiles:
+            uow.charging_profiles.add(InstalledChargingProfile(charge_box_id, connector_id, profile,
+                                                               now - timedelta(minutes=20)))
+        composite = sr.GetCompositeScheduleAnswer(
+            sr.GetCompositeScheduleStatus.ACCEPTED, 1, now - timedelta(minutes=10),
+            ChargingSchedule(ChargingRateUnit.A, (ChargingSchedulePeriod(0, Decimal(16)),
+                                                  ChargingSchedulePeriod(1800, Decimal(10), 1),
+                                                  ChargingSchedulePeriod(5400, Decimal(32))), duration=7200))
+        schedule_id = uow.command_log.add(sr.CommandLogEntry(
+            charge_box_id, sr.RequestGetCompositeSchedule(charge_box_id, 1, 7200), now - timedelta(minutes=10),
+            sr.CallOutcome.ANSWERED, composite, None, 12.0, None, None, "admin"))
+        trigger_id = uow.command_log.add(sr.CommandLogEntry(
+            charge_box_id, sr.RequestTriggerMessage(charge_box_id, sr.MessageTrigger.STATUS_NOTIFICATION, 1),
+            now - timedelta(minutes=5), sr.CallOutcome.ANSWERED,
+            sr.TriggerMessageAnswer(sr.TriggerMessageStatus.ACCEPTED), None, 8.0, None, None, "admin"))
+        uow.commit()
+    status = add_message(gateway, charge_box_id, "StatusNotification", at=now - timedelta(minutes=5) + timedelta(seconds=1),
+                         direction=Direction.FROM_STATION)
+    return {"composite": schedule_id, "trigger": trigger_id, "triggered": status}

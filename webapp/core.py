@@ -8,6 +8,7 @@ also reads the ORM tables. Which versions exist, their labels and operations com
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from ocpp_soap import __version__
 from ocpp_soap.attribution import handle_as
@@ -37,15 +38,22 @@ from ocpp_soap.domain.model import (
     Account,
     ApiToken,
     AuthorizationStatus,
+    ChargingProfile,
+    ChargingProfilePurpose,
+    ChargingRateUnit,
+    CompositeSchedule,
     ConnectorStatus,
     IdTag,
+    InstalledChargingProfile,
     LocalListEntry,
     Protocol,
     RegistrationStatus,
     ReservationState,
     Role,
+    RunningTransaction,
     authorize,
     check_username,
+    composite_schedule,
 )
 from ocpp_soap.domain.operator_commands import (
     AcceptStation,
@@ -70,8 +78,15 @@ from ocpp_soap.domain.operator_commands import (
 )
 from ocpp_soap.domain.station_requests import (
     CallOutcome,
+    GetCompositeScheduleAnswer,
+    MessageTrigger,
+    RequestClearChargingProfile,
+    RequestGetCompositeSchedule,
+    RequestSetChargingProfile,
+    RequestTriggerMessage,
     StationCallResult,
     StationRequest,
+    TriggerMessageStatus,
 )
 from ocpp_soap.forwarded import ENVIRON_KEY, Network, address_in, parse_networks
 from ocpp_soap.handlers.reachability import REMEMBERED as UNREACHABLE_OUTCOMES
@@ -82,6 +97,7 @@ from ocpp_soap.operations import SPECS, OperationSpec, parse_request, to_wire, w
 from ocpp_soap.operations.json_schema import answer_schema, request_schema
 from ocpp_soap.operations.results import call_report
 from ocpp_soap.operations.shapes import has_shape, is_required
+from ocpp_soap.operations.shapes import read as from_wire
 from ocpp_soap.passwords import MIN_LENGTH as PASSWORD_MIN_LENGTH
 from ocpp_soap.passwords import hash_password, needs_rehash, verify_password
 from ocpp_soap.persistence.database import database_answers
@@ -92,20 +108,23 @@ from ocpp_soap.relay.secrets import PasswordBox
 
 __all__ = [
     "BUILT_IN_ADMIN", "CHARGE_BOX_ID_MAX", "ENVIRON_KEY", "ID_TOKEN_MAX", "PASSWORD_MIN_LENGTH", "SPECS",
-    "AcceptStation", "Account", "AccountConflict", "AlreadyExists", "ApiToken", "AuthorizationStatus", "CallOutcome",
-    "ChangePassword", "ChangeRole", "ConnectorStatus", "CreateAccount", "CreateIdTag", "DeleteAccount", "DeleteIdTag",
-    "DeleteStation", "Direction", "DomainError", "FieldNotSupported", "Gateway", "IdTag", "InvalidCommand",
-    "InvalidInput", "IssueApiToken", "LocalListEntry", "Network", "NoteTokenUsed", "OperationNotSupported",
-    "OperationSpec", "Protocol", "RegisterStation", "RegistrationStatus", "RejectStation", "ReservationState",
-    "RevokeApiToken", "Role", "SetTimeZone", "StateGauges", "StationCallResult", "StationNotAccepted",
-    "StationRequest", "StorageUnavailable", "StoreGeneratedApiToken", "StoreSecret", "TransactionNotOpen",
-    "UNREACHABLE_OUTCOMES", "UnknownAccount", "UnknownIdTag", "UnknownReservation", "UnknownStation", "UpdateIdTag",
-    "__version__", "address_in", "answer_schema", "authorize", "call_report", "check_username", "database_answers",
-    "handle_as", "has_shape", "hash_password", "is_required", "metrics_exposition", "needs_rehash", "parse_networks", "parse_request",
-    "protocol_label", "protocol_operations", "protocol_version", "protocols", "relay_metric_families", "request_schema",
-    "RELAY_PASSWORD_MAX", "RelayPasswordsNotStorable", "RelayStation", "StopRelayingStation", "seal_relay_password",
-    "to_jsonable",
-    "to_wire", "verify_password", "wire_name",
+    "UNREACHABLE_OUTCOMES", "AcceptStation", "Account", "AccountConflict", "AlreadyExists", "ApiToken",
+    "AuthorizationStatus", "CallOutcome", "ChangePassword", "ChangeRole", "ChargingProfile", "ChargingProfilePurpose",
+    "ChargingRateUnit", "CompositeSchedule", "ConnectorStatus", "CreateAccount", "CreateIdTag", "DeleteAccount",
+    "DeleteIdTag", "DeleteStation", "Direction", "DomainError", "FieldNotSupported", "Gateway",
+    "GetCompositeScheduleAnswer", "IdTag", "InstalledChargingProfile", "InvalidCommand", "InvalidInput",
+    "IssueApiToken", "LocalListEntry", "MessageTrigger", "Network", "NoteTokenUsed", "OperationNotSupported",
+    "OperationSpec", "Protocol", "RegisterStation", "RegistrationStatus", "RejectStation",
+    "RequestClearChargingProfile", "RequestGetCompositeSchedule", "RequestSetChargingProfile",
+    "RequestTriggerMessage", "ReservationState", "RevokeApiToken", "Role", "RunningTransaction", "SetTimeZone",
+    "StateGauges", "StationCallResult", "StationNotAccepted", "StationRequest", "StorageUnavailable",
+    "StoreGeneratedApiToken", "StoreSecret", "TransactionNotOpen", "TriggerMessageStatus", "UnknownAccount",
+    "UnknownIdTag", "UnknownReservation", "UnknownStation", "UpdateIdTag", "__version__", "address_in",
+    "answer_schema", "authorize", "call_report", "charging_profile_schema", "check_username", "composite_schedule",
+    "database_answers", "from_wire", "handle_as", "has_shape", "hash_password", "is_required", "metrics_exposition",
+    "needs_rehash", "parse_networks", "parse_request", "protocol_label", "protocol_operations", "protocol_version",
+    "protocols", "relay_metric_families", "request_schema",
+    "RELAY_PASSWORD_MAX", "RelayPasswordsNotStorable", "RelayStation", "StopRelayingStation", "seal_relay_password", "to_jsonable", "to_wire", "verify_password", "wire_name",
 ]
 
 
@@ -150,3 +169,11 @@ def seal_relay_password(settings: Settings, password: str) -> str:
     """A station's relay password encrypted for storage (the relay must send it, so it cannot be hashed); raises
     :class:`RelayPasswordsNotStorable` when no key is configured."""
     return PasswordBox.from_settings(settings).seal(password)
+
+
+@cache
+def charging_profile_schema() -> dict[str, Any]:
+    """The JSON Schema of a charging profile under its OCPP names, every field described (from the operation
+    spec of SetChargingProfile, whose ``csChargingProfiles`` it is)."""
+    schema = request_schema(SPECS[RequestSetChargingProfile.operation])["properties"]["csChargingProfiles"]
+    return dict(schema)

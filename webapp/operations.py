@@ -28,6 +28,21 @@ class FormField:
     required: bool
     choices: tuple[str, ...] = ()
     hint: str = ""
+    example: str = ""  # json: what to type, shown in the empty box
+    members: tuple[tuple[str, bool, str], ...] = ()  # json: every field inside (path, required, meaning)
+
+
+_PROFILE = {"chargingProfileId": 1, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
+            "chargingProfileKind": "Relative",
+            "chargingSchedule": {"chargingRateUnit": "A", "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16},
+                                                                                    {"startPeriod": 3600, "limit": 10}]}}
+EXAMPLES: dict[tuple[str, str], Any] = {
+    ("SetChargingProfile", "csChargingProfiles"): _PROFILE,
+    ("RemoteStartTransaction", "chargingProfile"): {**_PROFILE, "chargingProfilePurpose": "TxProfile"},
+    ("SendLocalList", "localAuthorisationList"): [{"idTag": "A1", "idTagInfo": {"status": "Accepted"}}],
+}
+"""What to type into a JSON field, valid as it stands: a default for new sessions of 16 A, 10 A after an hour
+(RemoteStart's: the session's own TxProfile)."""
 
 
 @dataclass(frozen=True)
@@ -50,11 +65,24 @@ def _kind(annotation: Any) -> tuple[str, tuple[str, ...], str]:
     if typing.get_origin(annotation) is tuple:
         (item, _) = typing.get_args(annotation)
         if core.has_shape(item):
-            return "json", (), "JSON, see the API page for its fields"
+            return "json", (), "type a JSON list like the example (in the box, and under it with every field)"
         return "lines", (), "one per line; none for all"
     if core.has_shape(annotation):
-        return "json", (), "JSON, see the API page for its fields"
+        return "json", (), "type a JSON object like the example (in the box, and under it with every field)"
     return "text", (), ""
+
+
+def _members(schema: dict[str, Any], prefix: str = "") -> list[tuple[str, bool, str]]:
+    """Every field inside a JSON field's schema, as ``chargingSchedule.chargingSchedulePeriod[].limit``."""
+    if schema.get("type") == "array":
+        return _members(schema.get("items", {}), prefix + "[]")
+    found: list[tuple[str, bool, str]] = []
+    required = set(schema.get("required", ()))
+    for name, member in schema.get("properties", {}).items():
+        path = f"{prefix}.{name}" if prefix else name
+        found.append((path, name in required, str(member.get("description", ""))))
+        found.extend(_members(member, path))
+    return found
 
 
 @cache
@@ -67,7 +95,16 @@ def operation_forms() -> dict[str, OperationForm]:
         for field in spec.input_fields():
             kind, choices, hint = _kind(hints[field.attribute])
             required = core.is_required(spec.request_type, field.attribute)
-            fields.append(FormField(field.wire, kind, required, choices, "; ".join(filter(None, (field.doc, hint)))))
+            example = ""
+            members: tuple[tuple[str, bool, str], ...] = ()
+            if kind == "json":
+                example = json.dumps(EXAMPLES[name, field.wire]) if (name, field.wire) in EXAMPLES else ""
+                members = tuple(_members(core.request_schema(spec)["properties"][field.wire]))
+                if not example:
+                    hint = hint.replace(" like the example (in the box, and under it with every field)",
+                                        " (every field listed under the box)")
+            fields.append(FormField(field.wire, kind, required, choices, "; ".join(filter(None, (field.doc, hint))),
+                                    example, members))
         forms[name] = OperationForm(name, spec.summary, tuple(fields))
     return forms
 

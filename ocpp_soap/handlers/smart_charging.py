@@ -15,7 +15,7 @@ so that the registrations exist whenever the handlers do):
   Rejected answer cannot come (1.6 has none), and no answer changes nothing.
 - The end of a transaction ends the TxProfiles installed for it (:func:`end_transaction_profiles`).
 - GetCompositeSchedule and TriggerMessage change no stored state: the composite schedule is kept, typed, in the
-  command log; a trigger's effect is found in the message log (``webapp.smart_charging``).
+  command log; a trigger's effect is found in the message log (``webapp.readmodel.charging``).
 """
 
 from __future__ import annotations

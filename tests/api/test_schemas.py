@@ -17,7 +17,7 @@ from ocpp_soap.bootstrap import Gateway
 from ocpp_soap.domain.model import Role
 from ocpp_soap.domain.operator_commands import IssueApiToken
 from tests.api.conftest import AUTH, add_message
-from tests.web_data import add_account, fleet
+from tests.web_data import add_account, fleet, smart_charging
 from webapp.api.openapi import document
 
 
@@ -40,6 +40,7 @@ def _rewrite(schema: Any) -> Any:
 @pytest.fixture
 def seeded(client: FlaskClient, gateway: Gateway) -> dict[str, str]:
     ids = fleet(gateway)
+    smart_charging(gateway, "CB-ALPHA")  # stored profiles, a reported schedule, a trigger and its message
     add_account(gateway, "op1", Role.OPERATOR)
     message_id = add_message(gateway, "CB-ALPHA", "Heartbeat")
     command = client.post("/api/stations/CB-ALPHA/commands/Reset", headers=AUTH, json={"type": "Soft"}).json

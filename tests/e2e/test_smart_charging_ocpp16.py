@@ -142,7 +142,7 @@ def test_smart_charging_and_a_trigger_with_a_1_6_station(
     # ClearChargingProfile by id.
     send(client, "ClearChargingProfile", {"id": 1})
     assert fake.received[-1].schema_errors == [] and text(fake.received[-1].body, "cp:id") == ["1"]
-    assert [p["chargingProfileId"] for p in profiles()] == [7, 8]
+    assert [(p["connectorId"], p["chargingProfileId"]) for p in profiles()] == [(1, 8), (2, 7)]  # by connector
 
     # GetCompositeSchedule: the station's schedule, typed, in the answer and the command log.
     answer = send(client, "GetCompositeSchedule", {"connectorId": 1, "duration": 900, "chargingRateUnit": "A"})["answer"]

@@ -111,6 +111,7 @@ API = [  # (method, path, body, least role)
     ("GET", "/api/stations", None, Role.READ_ONLY),
     ("GET", "/api/stations/CB-ALPHA", None, Role.READ_ONLY),
     ("GET", "/api/stations/CB-ALPHA/configuration", None, Role.READ_ONLY),
+    ("GET", "/api/stations/CB-ALPHA/charging-profiles", None, Role.READ_ONLY),
     ("GET", "/api/connectors", None, Role.READ_ONLY),
     ("GET", "/api/idtags", None, Role.READ_ONLY),
     ("GET", "/api/transactions", None, Role.READ_ONLY),

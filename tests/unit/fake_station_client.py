@@ -1,35 +1,15 @@
-"""A recording fake of the station-client port, answering per operation, and the protocol the 1.6 operations go to
-in tests while the 1.6 SOAP version lives on another branch.
-
-:func:`protocol_16` is ``Protocol.OCPP16_SOAP`` once that exists. Until then it is a stand-in: OCPP 1.5 given the
-four 1.6-only operations for the test's duration (``monkeypatch`` puts 1.5 back), so that the bus sends them
-through the fake client. Tests that need a version *without* them take them from :func:`lacking`, evaluated after
-the stand-in is in place, so they hold with the stand-in and with the real 1.6 alike.
-"""
+"""A recording fake of the station-client port, answering per operation; :func:`lacking` names the versions
+whose stations cannot be sent an operation (from the version registry)."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Any
 
-import pytest
-
 from ocpp_soap.domain import station_requests as sr
 from ocpp_soap.domain.model import Protocol
 from ocpp_soap.operations import shape_of, to_wire
 from ocpp_soap.operations.shapes import read
-
-ONLY_16 = frozenset({"ClearChargingProfile", "GetCompositeSchedule", "SetChargingProfile", "TriggerMessage"})
-"""The charge-point operations 1.6 adds to 1.5's."""
-
-
-def protocol_16(monkeypatch: pytest.MonkeyPatch) -> Protocol:
-    real = getattr(Protocol, "OCPP16_SOAP", None)
-    if real is not None:
-        return real  # type: ignore[no-any-return]
-    stand_in = Protocol.OCPP15_SOAP
-    monkeypatch.setattr(stand_in, "operator_operations", stand_in.operator_operations | ONLY_16)
-    return stand_in
 
 
 def lacking(operation: str) -> list[Protocol]:

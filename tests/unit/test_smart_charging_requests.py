@@ -31,7 +31,7 @@ from ocpp_soap.domain.model import (
     Transaction,
 )
 from ocpp_soap.operations.results import added_fields
-from tests.unit.fake_station_client import FakeStationClient, lacking, protocol_16
+from tests.unit.fake_station_client import FakeStationClient, lacking
 from tests.unit.fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -80,8 +80,8 @@ class Setup:
 
 
 @pytest.fixture
-def s(monkeypatch: pytest.MonkeyPatch) -> Setup:
-    return Setup(protocol_16(monkeypatch))
+def s() -> Setup:
+    return Setup(Protocol.OCPP16_SOAP)
 
 
 # SetChargingProfile

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from webapp import core
+from webapp.readmodel import charging
 
 from .routing import ROUTES, Answer, Route
 from .schemas import ErrorAnswer
@@ -128,7 +129,7 @@ def document() -> dict[str, Any]:
         "info": {"title": "ocpp-soap REST API", "version": core.__version__, "description": DESCRIPTION},
         "paths": paths,
         "components": {
-            "schemas": schemas.get("$defs", {}),
+            "schemas": {**schemas.get("$defs", {}), **charging.profile_schemas()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],

@@ -6,6 +6,7 @@ from flask import Response
 from pydantic import Field
 
 from webapp import context, core
+from webapp.readmodel import charging
 from webapp.readmodel import stations as rm
 from webapp.readmodel.base import Page, Value
 
@@ -89,6 +90,26 @@ class ConfigurationList(Value):
 def station_configuration(charge_box_id: str) -> ConfigurationList:
     _station(charge_box_id)
     return ConfigurationList(items=rm.configuration(context.engine(), charge_box_id))
+
+
+class ChargingProfilePage(PageOf[charging.ChargingProfileItem]):
+    """A page of a station's charging profiles."""
+
+
+@route("GET", "/stations/<charge_box_id>/charging-profiles",
+       summary="The charging profiles a station accepted (OCPP 1.6), as the gateway keeps its copy",
+       description="By connector, purpose and highest stack level first. They change with SetChargingProfile, "
+                   "RemoteStartTransaction with a chargingProfile and ClearChargingProfile (as the station accepted "
+                   "them), and when a transaction ends (its TxProfiles end with it). A station of a version without "
+                   "smart charging has none. Needs the read-only role.",
+       tag="Stations", params=(STATION,), query=PageQuery,
+       answers=(Answer(200, "A page of charging profiles", ChargingProfilePage), Answer(404, NOT_FOUND, ErrorAnswer)))
+def station_charging_profiles(charge_box_id: str, query: PageQuery) -> ChargingProfilePage:
+    _station(charge_box_id)
+    page = Page(query.page, query.per_page)
+    listing = charging.list_profiles(context.engine(), charge_box_id, page)
+    return ChargingProfilePage(items=listing.items, page=page.number, per_page=page.size, total=listing.total,
+                               total_exact=listing.total_exact)
 
 
 class ConnectorPage(PageOf[rm.ConnectorItem]):

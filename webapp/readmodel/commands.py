@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 
 from ocpp_soap.persistence.orm import CommandLogRow, MessageLogRow, ReservationRow, TransactionRow
 
+from . import charging
 from .base import Listing, Page, Time, Value, aware, paged
 
 FOLLOW_WINDOW = timedelta(minutes=10)
@@ -31,6 +32,9 @@ class CommandItem(Value):
     duration_ms: float = Field(description="How long the call took, ms")
     protocol: str | None = Field(description="The station's protocol version then")
     address: str | None = Field(description="The address it was sent to")
+    triggered_messages: list[int] | None = Field(
+        None, description="TriggerMessage (OCPP 1.6) only: the message-log ids of what it made the station send, "
+                          "in time order (null for other operations)")
 
 
 def list_commands(engine: Engine, page: Page, *, station: str | None = None, ids: Sequence[int] | None = None
@@ -40,21 +44,28 @@ def list_commands(engine: Engine, page: Page, *, station: str | None = None, ids
         query = query.where(CommandLogRow.charge_box_id == station)
     if ids is not None:
         query = query.where(CommandLogRow.id.in_(list(ids)))
-    return paged(engine, query, page, lambda rows: [_command(row) for row in rows])
+    return paged(engine, query, page, lambda rows: _commands(engine, rows))
 
 
-def _command(row: Any) -> CommandItem:
+def _commands(engine: Engine, rows: Sequence[Any]) -> list[CommandItem]:
+    """The entries, each TriggerMessage with the messages it made the station send."""
+    triggered = charging.triggered_message_ids(engine, [row.id for row in rows if row.operation == charging.TRIGGER])
+    return [_command(row, triggered.get(row.id)) for row in rows]
+
+
+def _command(row: Any, triggered: list[int] | None = None) -> CommandItem:
     return CommandItem(
         id=row.id, charge_box_id=row.charge_box_id, operation=row.operation, parameters=row.parameters,
         requested_at=aware(row.requested_at), requested_by=row.requested_by, outcome=row.outcome, answer=row.answer,
         error=row.error, duration_ms=row.duration_ms, protocol=row.protocol, address=row.address,
+        triggered_messages=triggered,
     )
 
 
 def command(engine: Engine, command_id: int) -> CommandItem | None:
     with engine.connect() as connection:
         row = connection.execute(select(CommandLogRow.__table__).where(CommandLogRow.id == command_id)).first()
-    return None if row is None else _command(row)
+    return None if row is None else _commands(engine, [row])[0]
 
 
 def recent_failed_commands(engine: Engine, limit: int = 10) -> list[CommandItem]:
@@ -63,7 +74,8 @@ def recent_failed_commands(engine: Engine, limit: int = 10) -> list[CommandItem]
         .order_by(CommandLogRow.requested_at.desc(), CommandLogRow.id.desc()).limit(limit)
     )
     with engine.connect() as connection:
-        return [_command(row) for row in connection.execute(query)]
+        rows = connection.execute(query).all()
+    return _commands(engine, rows)
 
 
 class FollowUp(Value):
@@ -116,7 +128,10 @@ def followups(engine: Engine, entry: CommandItem) -> list[FollowUp]:
                    MessageLogRow.at >= start, MessageLogRow.at < end, MessageLogRow.operation != "Heartbeat")
             .order_by(MessageLogRow.at, MessageLogRow.id).limit(20)
         ).all()
+    claimed = set(entry.triggered_messages or ())  # a TriggerMessage's own messages are shown as such
     for message in messages:
+        if message.id in claimed:
+            continue
         found.append(FollowUp(kind="message", label=f"{message.operation or 'message'} from the station ({message.outcome})",
                               message_id=message.id, at=aware(message.at)))
     return found

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, and_, func, select
 from ocpp_soap.persistence.orm import IdTagRow, MessageLogRow, ReservationRow, TransactionRow
 from webapp import core
 
+from . import charging
 from .base import Listing, Page, Time, Value, aware, paged
 
 # Id tags
@@ -147,6 +148,8 @@ class MessageItem(Value):
     http_status: int | None = Field(description="The HTTP status of the answer")
     duration_ms: float = Field(description="How long the exchange took, ms")
     error: str | None = Field(description="What went wrong, when something did")
+    triggered_by: int | None = Field(None, description="The command-log id of the TriggerMessage (OCPP 1.6) this "
+                                                       "station message answered, if it answered one")
 
 
 class MessageDetail(MessageItem):
@@ -192,16 +195,36 @@ def _message_query(where: MessageFilter) -> Any:
 
 
 def list_messages(engine: Engine, page: Page, where: MessageFilter) -> Listing[MessageItem]:
-    """Newest first, without the bodies (``message`` has them)."""
-    return paged(engine, _message_query(where), page, lambda rows: [_message(row) for row in rows])
+    """Newest first, without the bodies (``message`` has them), each with the TriggerMessage it answered."""
+    return paged(engine, _message_query(where), page, lambda rows: _messages(engine, rows))
 
 
-def _message(row: Any) -> MessageItem:
+def _messages(engine: Engine, rows: Sequence[Any]) -> list[MessageItem]:
+    triggers = charging.triggers_of(engine, [_key(row) for row in rows])
+    return [_message(row, triggers.get(row.id)) for row in rows]
+
+
+def _key(row: Any) -> charging.MessageKey:
+    return charging.MessageKey(row.id, aware(row.at), row.direction, row.charge_box_id, row.operation)
+
+
+def _message(row: Any, triggered_by: int | None = None) -> MessageItem:
     return MessageItem(
         id=row.id, at=aware(row.at), direction=row.direction, charge_box_id=row.charge_box_id,
         operation=row.operation, message_id=row.message_id, outcome=row.outcome, http_status=row.http_status,
-        duration_ms=row.duration_ms, error=row.error,
+        duration_ms=row.duration_ms, error=row.error, triggered_by=triggered_by,
     )
+
+
+def messages_by_id(engine: Engine, ids: Sequence[int]) -> list[MessageItem]:
+    """These entries (without bodies), in time order."""
+    if not ids:
+        return []
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(*_SUMMARY).where(MessageLogRow.id.in_(list(ids))).order_by(MessageLogRow.at, MessageLogRow.id)
+        ).all()
+    return _messages(engine, rows)
 
 
 def message(engine: Engine, message_log_id: int) -> MessageDetail | None:
@@ -211,4 +234,5 @@ def message(engine: Engine, message_log_id: int) -> MessageDetail | None:
         ).first()
     if row is None:
         return None
-    return MessageDetail(**_message(row).model_dump(), request=row.request, response=row.response)
+    summary = _messages(engine, [row])[0]
+    return MessageDetail(**summary.model_dump(), request=row.request, response=row.response)

@@ -3,6 +3,11 @@ session, live power), refused starts apart, one session with its meter values, a
 
 A start the gateway answered with anything but Accepted (ConcurrentTx, Invalid, Blocked, Expired) is a
 *refused start*: stored, because the station's StopTransaction must find it, but not a charging session.
+
+A 1.6 station may send a measurand per phase (``phase`` L1, L2, L3, ...) beside the overall value, in the same
+reading. A session's energy so far, its power and its chart take the overall values only (no phase): a phase's
+register is part of the total, and neither it nor a sum of phases stands for it. The session's energy itself is
+``meterStop - meterStart`` from Start/StopTransaction, which phases do not touch.
 """
 
 from __future__ import annotations
@@ -26,8 +31,6 @@ POWER = "Power.Active.Import"
 SOC = "SoC"
 SUPERSEDED = "SupersededByNewStart"
 MAX_CHART_POINTS = 500
-
-
 class SessionStatus(enum.StrEnum):
     CHARGING = "charging"  # accepted, not stopped
     FINISHED = "finished"  # accepted and stopped (stopReason says how)
@@ -64,7 +67,7 @@ class MeterValueItem(Value):
     unit: str | None = Field(description="Unit (Wh, kWh, W, kW, ...)")
     context: str | None = Field(description="Why it was sampled (Sample.Periodic, Transaction.Begin, ...)")
     format: str | None = Field(description="Raw or SignedData")
-    location: str | None = Field(description="Where it was measured (Outlet, Inlet, Body)")
+    location: str | None = Field(description="Where it was measured (Outlet, Inlet, Body; 1.6 also Cable, EV)")
     source: str = Field(description="MeterValues, or StopTransaction for its transactionData")
 
 

@@ -29,6 +29,7 @@ from ocpp_soap.persistence.orm import (
 from webapp import core
 from webapp.core import protocol_label
 
+from . import charging
 from .base import Listing, Page, Time, Value, aware, paged
 from .relay import StationRelay, station_relay
 
@@ -92,6 +93,9 @@ class StationDetail(StationItem):
     diagnostics_status_at: Time | None = Field(description="When that came")
     last_failed_call_at: Time | None = Field(description="When the last call to its current address failed to connect or timed out, while that mark stands")
     relay: StationRelay = Field(description="Its relay to the OCPP 1.6-J back office (relay mode)")
+    charging_profiles: list[charging.ChargingProfileItem] = Field(
+        description="The charging profiles the station accepted (OCPP 1.6), as the gateway keeps its copy: by "
+                    "connector, purpose and highest stack level first (none for other versions)")
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,7 @@ def station(engine: Engine, charge_box_id: str, online_since: datetime, relay_ur
         diagnostics_status_at=aware(row.diagnostics_status_at),
         last_failed_call_at=aware(row.failed_call_at),
         relay=station_relay(engine, relay_url, charge_box_id),
+        charging_profiles=charging.profile_items(engine, charge_box_id),
     )
 
 

@@ -29,6 +29,8 @@ def type_of(schema: dict[str, Any] | None) -> Markup:
     if "$ref" in schema:
         name = str(schema["$ref"]).rsplit("/", 1)[-1]
         return Markup(f'<a href="#schema-{escape(name)}">{escape(name)}</a>')
+    if "allOf" in schema and len(schema["allOf"]) == 1:  # one schema, with a description of its own beside it
+        return type_of(schema["allOf"][0])
     for key in ("anyOf", "oneOf"):
         if key in schema:
             parts = [type_of(s) for s in schema[key] if s.get("type") != "null"]

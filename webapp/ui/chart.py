@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from webapp.readmodel.dashboard import Bar
 from webapp.readmodel.sessions import Point
-from webapp.timezones import local
+from webapp.timezones import local, show
 
 WIDTH, HEIGHT = 860, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 64, 16, 44
@@ -185,3 +185,105 @@ def bar_chart(bars: list[Bar], *, horizontal: bool = False, label_every: int = 1
         shapes.append(BarShape(i * slot + 3, base - size, max(slot - 6, 2), size, label,
                                f"{bar.wh / 1000:,.1f}" if bar.wh else "", f"{bar.label}: {bar.wh / 1000:,.3f} kWh"))
     return BarChart(width, height, shapes, False, not any(b.wh for b in bars))
+
+
+# Step charts of charging schedules (OCPP 1.6): the limit over time, as GetCompositeSchedule reports it or as the
+# stored profiles allow. Smaller than the session chart, so that two fit side by side and stay readable at 390 px.
+
+STEP_WIDTH, STEP_HEIGHT = 560, 250
+STEP_LEFT, STEP_RIGHT, STEP_TOP, STEP_BOTTOM = 62, 18, 40, 46
+
+
+@dataclass(frozen=True)
+class Step:
+    """One period of a schedule: from ``start`` for ``seconds``, at most ``limit`` (None: no limit)."""
+
+    start: datetime
+    seconds: float
+    limit: float | None
+    phases: int | None
+    label: str  # the limit as the period table shows it: "16 A", "11.04 kW", "no limit"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A stretch without a limit, drawn as a shaded band."""
+
+    x: float
+    width: float
+    title: str
+
+
+@dataclass(frozen=True)
+class StepLabel:
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class StepChart:
+    width: int
+    height: int
+    lines: list[Line]  # the limit: one polyline per run of limited periods
+    bands: list[Band]  # stretches without a limit
+    labels: list[StepLabel]  # each step's limit, where there is room for it
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    unit: str  # "A" or "kW"
+    plot: tuple[int, int, int, int]
+    steps: list[Step]
+
+
+def _limit_text(value: float, unit: str) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".") + f" {unit}"
+
+
+def step_chart(periods: list[tuple[int, float | None, int | None]], start: datetime, duration: float, unit: str,
+               zone: tzinfo) -> StepChart:
+    """The limit over ``duration`` seconds from ``start``: ``periods`` are (start_period in seconds, limit or None,
+    numberPhases) in order, ``unit`` "A" or "W" (W is drawn as kW)."""
+    duration = max(duration, 1.0)  # periods starting after the window are left out
+    shown_unit, factor = ("kW", 0.001) if unit == "W" else (unit, 1.0)
+    left, top, right, bottom = STEP_LEFT, STEP_TOP, STEP_WIDTH - STEP_RIGHT, STEP_HEIGHT - STEP_BOTTOM
+    steps: list[Step] = []
+    for index, (begin, limit, phases) in enumerate(periods):
+        end = periods[index + 1][0] if index + 1 < len(periods) else duration
+        if begin >= duration:
+            break
+        value = None if limit is None else limit * factor
+        steps.append(Step(start + timedelta(seconds=begin), min(end, duration) - begin, value, phases,
+                          "no limit" if value is None else _limit_text(value, shown_unit)))
+    limits = [s.limit for s in steps if s.limit is not None]
+    low, high, step = _axis(0.0, max(limits, default=1.0) * 1.1, 0.1 if shown_unit == "kW" else 1.0)
+    digits = _decimals(step)
+
+    def x(seconds: float) -> float:
+        return left + seconds / duration * (right - left)
+
+    def y(value: float) -> float:
+        return bottom - (value - low) / (high - low) * (bottom - top)
+
+    lines: list[Line] = []
+    bands: list[Band] = []
+    labels: list[StepLabel] = []
+    run: list[str] = []
+    for s in steps:
+        x0, x1 = x((s.start - start).total_seconds()), x((s.start - start).total_seconds() + s.seconds)
+        if s.limit is None:
+            if run:
+                lines.append(Line(" ".join(run), "series limit", f"limit ({shown_unit})"))
+                run = []
+            bands.append(Band(x0, x1 - x0, f"from {show(s.start, zone)}: no limit"))
+            if x1 - x0 >= 70:
+                labels.append(StepLabel((x0 + x1) / 2, top + 20, "no limit"))
+            continue
+        level = y(s.limit)
+        run.extend((f"{x0:.1f},{level:.1f}", f"{x1:.1f},{level:.1f}"))
+        if x1 - x0 >= 70:
+            labels.append(StepLabel((x0 + x1) / 2, max(level - 8, top + 14), s.label))
+    if run:
+        lines.append(Line(" ".join(run), "series limit", f"limit ({shown_unit})"))
+    y_ticks = [Tick(y(v), f"{v:,.{digits}f}") for v in _steps(low, high, step)]
+    return StepChart(STEP_WIDTH, STEP_HEIGHT, lines, bands, labels, _time_ticks(start, duration, zone, x), y_ticks,
+                     shown_unit, (left, top, right, bottom), steps)

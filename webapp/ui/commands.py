@@ -1,7 +1,8 @@
 """``/commands``: the command log (who sent what to which station, and what came of it); ``/commands/<id>``: one
 command with the station's answer and what followed it (the session a RemoteStart caused, the reservation a
-ReserveNow made and its use, the station's messages after it): the address a command form redirects to, safe to
-reload and share. ``/commands/bulk``: one operation sent to several stations at once, each answer listed."""
+ReserveNow made and its use, the message(s) a TriggerMessage made the station send, the station's messages after
+it; a GetCompositeSchedule's answer drawn as a chart): the address a command form redirects to, safe to reload
+and share. ``/commands/bulk``: one operation sent to several stations at once, each answer listed."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from webapp import context, core, operations
-from webapp.readmodel import commands, stations
+from webapp.readmodel import charging, commands, records, stations
 from webapp.readmodel.base import Page
 
 from .pages import page, pages, requires, text, who, zone
+from .stations import reported_chart
 
 bp = Blueprint("commands", __name__, url_prefix="/commands")
 
@@ -40,10 +42,17 @@ def show(command_id: int) -> ResponseReturnValue:
     entry = commands.command(context.engine(), command_id)
     if entry is None:
         abort(404, description=f"No command {command_id} is logged.")
-    followed = commands.followups(context.engine(), entry)
+    engine = context.engine()
+    followed = commands.followups(engine, entry)
+    triggered = records.messages_by_id(engine, entry.triggered_messages or [])
+    schedule = None
+    if entry.operation == charging.COMPOSITE:
+        schedule = charging.reported_schedule(entry.id, entry.requested_at, entry.parameters, entry.answer)
     # The page is the command's outcome: 200 when the station answered, 502 when it did not (as the form's
     # answer always was), so a script reading the page learns what the API's status would say.
-    return render_template("ui/command.html", entry=entry, followed=followed), (
+    return render_template("ui/command.html", entry=entry, followed=followed, triggered=triggered,
+                           schedule=schedule, schedule_chart=reported_chart(schedule),
+                           trigger_window=int(charging.TRIGGER_WINDOW.total_seconds())), (
         200 if entry.outcome == "answered" else 502)
 
 

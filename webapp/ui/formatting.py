@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -65,6 +66,25 @@ def duration(seconds: float | None) -> str:
     return f"{s // 86400} d {s % 86400 // 3600} h"
 
 
+def offset(seconds: int | float | None) -> str:
+    """Seconds from a schedule's start as ``+0:00``, ``+1:30``, ``+0:00:45``, ``+2 d 6:00``."""
+    if seconds is None:
+        return "—"
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
+    return "+" + (f"{days} d " if days else "") + text
+
+
+def decimal_text(value: Decimal | float | int | None) -> str:
+    """A limit as written: ``32``, ``20.5`` (no trailing zeros, no exponent)."""
+    if value is None:
+        return "—"
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return format(exact.normalize(), "f")
+
+
 def page_url(number: int) -> str:
     """The current URL with another ``page``."""
     args = {key: value for key, value in request.args.items() if key != "page"}
@@ -90,7 +110,7 @@ def sort_mark(column: str) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(utc=when, when=when, for_input=for_input, pretty_xml=pretty_xml,
-                                 pretty_json=pretty_json, kwh=kwh, kw=kw, duration=duration,
+                                 pretty_json=pretty_json, kwh=kwh, kw=kw, duration=duration, offset=offset, number=decimal_text,
                                  protocol=core.protocol_label)
     app.jinja_env.globals.update(page_url=page_url, sort_url=sort_url, sort_mark=sort_mark, may=pages.may,
                                  viewer=lambda: pages.who() if pages.context.principal() else None,
